@@ -42,6 +42,11 @@ std::string open_flag_names(int flags) {
                    access[flags & O::ACCMODE]);
 }
 
+std::string pipe_flag_names(int flags) {
+  using namespace os;
+  return bit_names(flags, {{O::NONBLOCK, "O_NONBLOCK"}, {O::DIRECT, "O_DIRECT"}, {O::CLOEXEC, "O_CLOEXEC"}});
+}
+
 std::string whence_name(int whence) {
   static constexpr const char* names[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"};
   return whence >= 0 && whence < 5 ? names[whence] : std::to_string(whence) + " /* SEEK_??? */";

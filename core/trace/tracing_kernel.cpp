@@ -157,8 +157,7 @@ Result<os::Fd> TracingKernel::dup2(os::Fd old_fd, os::Fd new_fd) {
 }
 
 Result<std::pair<os::Fd, os::Fd>> TracingKernel::pipe(int flags) {
-  SyscallEvent e{.call = "pipe2", .flags = open_flag_names(flags)};
-  if (e.flags == "O_RDONLY") e.flags = "0";
+  SyscallEvent e{.call = "pipe2", .flags = pipe_flag_names(flags)};
   return record<std::pair<os::Fd, os::Fd>>(e, [&] {
     auto fds = inner_.pipe(flags);
     if (fds.ok()) std::tie(e.fd, e.fd2) = fds.value();
