@@ -10,6 +10,7 @@
 
 #include "os/sim_kernel.hpp"
 #include "sim_helpers.hpp"
+#include "trace/snapshot.hpp"
 #include "trace/tracing_kernel.hpp"
 
 using namespace bl;
@@ -103,4 +104,23 @@ TEST_CASE("memory map calls carry addresses and symbolic flags") {
   CHECK(trace::to_strace(calls[1]).starts_with("mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x"));
   CHECK(calls[2].address == reinterpret_cast<std::uintptr_t>(map));
   CHECK(trace::to_strace(calls[2]).ends_with(", 8192, MS_SYNC) = 0"));
+}
+
+TEST_CASE("snapshots show each file's cache and durable bytes, and what a crash changed") {
+  os::SimKernel k;
+  bl::test::put(k, "/home/learner/a", "synced\xff", true);
+  bl::test::put(k, "/home/learner/b", "cached only");
+  auto files = trace::to_json(k.files());
+  REQUIRE(files.size() == 2);
+  CHECK(files[0]["path"] == "/home/learner/a");
+  CHECK(files[0]["mode"] == "0644");  // 0666 less the umask 022
+  CHECK(files[0]["cache"] == "synced\u00ff");
+  CHECK(files[0]["durable"] == "synced\u00ff");
+  CHECK(files[0]["dirty_pages"].empty());
+  CHECK(files[0]["entry_durable"] == false);  // the directory was not fsynced
+  CHECK(files[1]["durable"] == "");
+  CHECK(files[1]["dirty_pages"] == nlohmann::json::array({0}));
+  auto report = trace::to_json(k.crash());
+  CHECK(report["lost"] == nlohmann::json::array({"/home/learner/a", "/home/learner/b"}));
+  CHECK(report["reverted"].empty());
 }
