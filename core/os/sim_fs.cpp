@@ -69,7 +69,17 @@ InodePtr Filesystem::get(std::uint64_t ino) const {
 }
 
 Result<Lookup> Filesystem::lookup(std::string_view path, const InodePtr& cwd) const {
+  auto found = lookup_no_slash_check(path, cwd);
+  if (!found.ok()) return found;
+  const Lookup& result = found.value();
+  if (result.trailing_slash && result.node && !result.node->is_dir()) return Errno::enotdir;
+  return found;
+}
+
+Result<Lookup> Filesystem::lookup_no_slash_check(std::string_view path,
+                                                 const InodePtr& cwd) const {
   if (path.empty()) return Errno::enoent;
+  if (path.find('\0') != std::string_view::npos) return Errno::einval;  // C would cut it short
   if (path.size() >= kPathMax) return Errno::enametoolong;
   auto parts = split_path(path);
   InodePtr dir = path.front() == '/' ? root_ : cwd;
@@ -103,7 +113,6 @@ Result<Lookup> Filesystem::lookup(std::string_view path, const InodePtr& cwd) co
       dir = next;
     }
   }
-  if (result.trailing_slash && result.node && !result.node->is_dir()) return Errno::enotdir;
   return result;
 }
 
@@ -132,7 +141,16 @@ InodePtr Filesystem::make_anonymous_inode(std::uint32_t mode, std::int64_t now_n
 
 void Filesystem::link(const InodePtr& dir, std::string_view name, const InodePtr& node,
                       std::int64_t now_ns) {
-  dir->entries.insert_or_assign(std::string(name), node->ino);
+  auto [it, inserted] = dir->entries.try_emplace(std::string(name), node->ino);
+  if (!inserted) {  // replaces what the name named (rename over an existing target)
+    InodePtr replaced = get(it->second);
+    it->second = node->ino;
+    if (replaced) {
+      --replaced->links;
+      forget_if_unnamed(*replaced);
+    }
+  }
+  ++node->links;
   if (node->is_dir()) node->parent = dir->ino;
   dir->mtime_ns = dir->ctime_ns = now_ns;
   if (dir->entries_dirtied_ns < 0) dir->entries_dirtied_ns = now_ns;
@@ -140,34 +158,46 @@ void Filesystem::link(const InodePtr& dir, std::string_view name, const InodePtr
 }
 
 void Filesystem::unlink(const InodePtr& dir, std::string_view name, std::int64_t now_ns) {
-  if (auto it = dir->entries.find(name); it != dir->entries.end()) dir->entries.erase(it);
+  auto it = dir->entries.find(name);
+  if (it == dir->entries.end()) return;
+  InodePtr node = get(it->second);
+  dir->entries.erase(it);
   dir->mtime_ns = dir->ctime_ns = now_ns;
   if (dir->entries_dirtied_ns < 0) dir->entries_dirtied_ns = now_ns;
+  if (node) {
+    --node->links;
+    forget_if_unnamed(*node);
+  }
 }
 
 std::uint64_t Filesystem::nlink(const Inode& node) const {
-  if (node.is_dir()) {
-    auto subdirs = std::count_if(node.entries.begin(), node.entries.end(), [&](const auto& e) {
-      auto child = get(e.second);
-      return child && child->is_dir();
-    });
-    return 2 + static_cast<std::uint64_t>(subdirs);
-  }
-  std::uint64_t links = 0;
-  for (const auto& [ino, inode] : inodes_) {
-    if (!inode->is_dir()) continue;
-    for (const auto& entry : inode->entries) links += entry.second == node.ino;
-  }
-  return links;
+  if (!node.is_dir()) return node.links;
+  auto subdirs = std::count_if(node.entries.begin(), node.entries.end(), [&](const auto& e) {
+    auto child = get(e.second);
+    return child && child->is_dir();
+  });
+  return 2 + static_cast<std::uint64_t>(subdirs);
 }
 
-void Filesystem::collect_garbage() {
-  std::set<std::uint64_t> named{root_->ino};
-  for (const auto& [ino, inode] : inodes_) {
-    for (const auto& entry : inode->entries) named.insert(entry.second);
-    for (const auto& entry : inode->durable.entries) named.insert(entry.second);
+// An inode that neither the cache nor storage names is gone from the file system; descriptors
+// and maps that hold it keep it alive until they are closed, as on Linux.
+void Filesystem::forget_if_unnamed(const Inode& node) {
+  if (node.links == 0 && node.durable_links == 0 && node.ino != kRootIno) inodes_.erase(node.ino);
+}
+
+void Filesystem::commit_entries(Inode& dir) {
+  for (const auto& [name, ino] : dir.durable.entries) {
+    if (auto node = get(ino)) --node->durable_links;
   }
-  std::erase_if(inodes_, [&](const auto& item) { return !named.count(item.first); });
+  auto previous = std::move(dir.durable.entries);
+  dir.durable.entries = dir.entries;
+  for (const auto& [name, ino] : dir.durable.entries) {
+    if (auto node = get(ino)) ++node->durable_links;
+  }
+  dir.entries_dirtied_ns = -1;
+  for (const auto& [name, ino] : previous) {
+    if (auto node = get(ino)) forget_if_unnamed(*node);
+  }
 }
 
 Result<std::string> Filesystem::path_of(const InodePtr& dir) const {
@@ -248,14 +278,12 @@ void Filesystem::sync_all(Inode& node) {
   node.durable.mode = node.mode;
   node.durable.mtime_ns = node.mtime_ns;
   node.metadata_dirty = false;
-  if (node.is_dir()) {
-    node.durable.entries = node.entries;
-    node.entries_dirtied_ns = -1;
-  }
+  if (node.is_dir()) commit_entries(node);
 }
 
 void Filesystem::writeback(std::int64_t now_ns, std::int64_t expire_ns) {
   auto deadline = now_ns - expire_ns;
+  std::vector<InodePtr> directories;
   for (auto& [ino, node] : inodes_) {
     std::vector<std::int64_t> expired;
     for (const auto& [page, since] : node->dirty_pages) {
@@ -263,10 +291,11 @@ void Filesystem::writeback(std::int64_t now_ns, std::int64_t expire_ns) {
     }
     for (auto page : expired) sync_range(*node, page * PAGESIZE, (page + 1) * PAGESIZE, true);
     if (node->is_dir() && node->entries_dirtied_ns >= 0 && node->entries_dirtied_ns <= deadline) {
-      node->durable.entries = node->entries;
-      node->entries_dirtied_ns = -1;
+      directories.push_back(node);
     }
   }
+  // Committing entries can forget inodes, so not while walking the table.
+  for (const auto& dir : directories) commit_entries(*dir);
 }
 
 void Filesystem::crash() {
@@ -280,6 +309,9 @@ void Filesystem::crash() {
     node->metadata_dirty = false;
     node->entries = node->durable.entries;
     node->entries_dirtied_ns = -1;
+    // Storage still names every inode left here, so an rmdir (or rename over a directory)
+    // that never reached storage is undone: the directory is live again.
+    node->removed = node->size_cleared = false;
   }
   // What a reboot finds: everything reachable from the root through durable entries.
   std::set<std::uint64_t> reachable{root_->ino};
@@ -297,10 +329,16 @@ void Filesystem::crash() {
     }
   }
   std::erase_if(inodes_, [&](const auto& item) { return !reachable.count(item.first); });
-  // Entries whose inode did not survive are dropped too.
+  // Entries whose inode did not survive are dropped too; link counts start afresh.
+  for (auto& [ino, node] : inodes_) node->links = node->durable_links = 0;
   for (auto& [ino, node] : inodes_) {
     std::erase_if(node->entries, [&](const auto& e) { return !reachable.count(e.second); });
     node->durable.entries = node->entries;
+    for (const auto& [name, child] : node->entries) {
+      auto& target = *get(child);
+      ++target.links;
+      ++target.durable_links;
+    }
   }
 }
 

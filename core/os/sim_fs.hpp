@@ -63,6 +63,8 @@ struct Inode {
   std::uint64_t ino = 0;
   std::uint32_t mode = 0;  // type and permission bits
   std::int64_t atime_ns = 0, mtime_ns = 0, ctime_ns = 0;
+  std::uint32_t links = 0;          // names in cached directories (st_nlink of a file)
+  std::uint32_t durable_links = 0;  // names in durable directories
 
   // Regular files: the page cache, and the pages dirtied since they were last made durable
   // (page index -> simulated time it was first dirtied, for background writeback).
@@ -74,7 +76,8 @@ struct Inode {
   std::map<std::string, std::uint64_t, std::less<>> entries;
   std::uint64_t parent = 0;
   std::int64_t entries_dirtied_ns = -1;  // -1: the entries are durable
-  bool removed = false;                  // an rmdir'ed directory takes no new entries
+  bool removed = false;       // rmdir'ed or replaced by rename: no links, no new entries
+  bool size_cleared = false;  // rmdir'ed: ext4 sets its size to 0 (rename's victim keeps 4096)
 
   Device device = Device::none;
   std::shared_ptr<Pipe> pipe;  // FIFOs
@@ -118,6 +121,10 @@ class Filesystem {
   // Path resolution relative to `cwd`. Missing intermediate directories give ENOENT, a file in
   // the middle ENOTDIR; a missing last component is not an error (node is null).
   Result<Lookup> lookup(std::string_view path, const InodePtr& cwd) const;
+  // As lookup, but a trailing slash after a non-directory is left to the caller, for the calls
+  // that judge it their own way: mkdir (EEXIST), open with O_CREAT (EISDIR), and rename (only
+  // after looking up both names).
+  Result<Lookup> lookup_no_slash_check(std::string_view path, const InodePtr& cwd) const;
 
   // A new inode of the given type; ENOSPC past the inode limit.
   Result<InodePtr> make_inode(std::uint32_t mode, std::int64_t now_ns);
@@ -127,8 +134,6 @@ class Filesystem {
   void link(const InodePtr& dir, std::string_view name, const InodePtr& node, std::int64_t now_ns);
   void unlink(const InodePtr& dir, std::string_view name, std::int64_t now_ns);
   std::uint64_t nlink(const Inode& node) const;
-  // Drops inodes that no directory (cached or durable) names; open files keep theirs alive.
-  void collect_garbage();
   // "/a/b" for a directory, walking ".." up; ENOENT once the directory was removed.
   Result<std::string> path_of(const InodePtr& dir) const;
 
@@ -146,6 +151,9 @@ class Filesystem {
   void crash();                                    // keep only what is durable
 
  private:
+  void forget_if_unnamed(const Inode& node);
+  // Makes a directory's cached entries its durable ones, keeping link counts right.
+  void commit_entries(Inode& dir);
   void mark_dirty(Inode& node, std::int64_t begin, std::int64_t end, std::int64_t now_ns);
   FsLimits limits_;
   std::map<std::uint64_t, InodePtr> inodes_;

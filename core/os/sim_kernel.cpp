@@ -24,6 +24,17 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+bool is_dot_name(std::string_view name) { return name == "." || name == ".."; }
+
+// Whether `dir` is `node` or one of its ancestors, following ".." up to the root.
+bool is_ancestor_or_self(const sim::Filesystem& fs, const sim::InodePtr& dir,
+                         sim::InodePtr node) {
+  for (; node; node = node == fs.root() ? nullptr : fs.get(node->parent)) {
+    if (node == dir) return true;
+  }
+  return false;
+}
+
 std::size_t total_size(auto buffers) {
   std::size_t total = 0;
   for (const auto& b : buffers) total += b.size();
@@ -131,14 +142,16 @@ Result<Fd> SimKernel::install(std::shared_ptr<OpenFile> file, bool cloexec, Fd l
 
 Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_view path,
                                                                   int flags, std::uint32_t mode) {
-  auto found = fs_.lookup(path, cwd_);
+  auto found = fs_.lookup_no_slash_check(path, cwd_);
   if (!found.ok()) return found.error();
   auto& [parent, name, node, trailing_slash] = found.value();
+  // A name with a trailing slash can only be a directory, which O_CREAT cannot make: Linux
+  // refuses it whatever the name is, before it looks the name up.
+  if (trailing_slash && (flags & O::CREAT)) return Errno::eisdir;
+  if (trailing_slash && node && !node->is_dir()) return Errno::enotdir;
   int access = flags & O::ACCMODE;
   if (!node) {
     if (!(flags & O::CREAT)) return Errno::enoent;
-    if (trailing_slash) return Errno::eisdir;
-    if (flags & O::DIRECTORY) return Errno::einval;
     if (parent->removed) return Errno::enoent;
     auto made = fs_.make_inode(S::IFREG | (mode & 07777 & ~kUmask), clock_now());
     if (!made.ok()) return made.error();
@@ -146,7 +159,10 @@ Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_vi
     fs_.link(parent, name, node, clock_now());
   } else {
     if ((flags & O::CREAT) && (flags & O::EXCL)) return Errno::eexist;
-    if (node->is_dir() && (access != O::RDONLY || (flags & O::CREAT))) return Errno::eisdir;
+    // O_TRUNC asks to write, as much as O_WRONLY does: neither is allowed on a directory.
+    if (node->is_dir() && (access != O::RDONLY || (flags & (O::CREAT | O::TRUNC)))) {
+      return Errno::eisdir;
+    }
     if ((flags & O::DIRECTORY) && !node->is_dir()) return Errno::enotdir;
     if ((flags & O::TRUNC) && node->is_regular()) {
       if (auto r = fs_.resize(*node, 0, clock_now()); !r.ok()) return r.error();
@@ -161,6 +177,9 @@ Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_vi
 
 Result<Fd> SimKernel::open(std::string_view path, int flags, std::uint32_t mode) {
   Call call(*this);
+  // Since Linux 6.4, O_CREAT | O_DIRECTORY is refused outright, before the path is looked at
+  // (it used to create a regular file).
+  if ((flags & O::CREAT) && (flags & O::DIRECTORY)) return Errno::einval;
   // Linux reserves the descriptor before it looks up or creates anything.
   auto probe = install(nullptr, false);
   if (!probe.ok()) return probe.error();
@@ -173,7 +192,6 @@ Result<void> SimKernel::close(Fd fd) {
   Call call(*this);
   if (auto file = file_of(fd); !file.ok()) return file.error();
   fds_[fd] = {};
-  fs_.collect_garbage();
   return {};
 }
 
@@ -222,7 +240,6 @@ Result<Fd> SimKernel::dup2(Fd old_fd, Fd new_fd) {
   if (old_fd == new_fd) return new_fd;
   if (static_cast<std::size_t>(new_fd) >= fds_.size()) fds_.resize(new_fd + 1);
   fds_[new_fd] = {file.value(), false};
-  fs_.collect_garbage();
   return new_fd;
 }
 
@@ -292,9 +309,9 @@ Result<std::size_t> SimKernel::read_at(OpenFile& file, std::span<std::byte> buff
   }
   if (node.pipe) return read_pipe(file, buffer);
   if (node.is_dir()) return Errno::eisdir;
-  if (auto r = check_direct_io(file, buffer.data(), buffer.size(), *offset); !r.ok()) return r.error();
   auto size = static_cast<std::int64_t>(node.data.size());
-  if (*offset >= size || buffer.empty()) return std::size_t{0};
+  if (*offset >= size || buffer.empty()) return std::size_t{0};  // before O_DIRECT's checks
+  if (auto r = check_direct_io(file, buffer.data(), buffer.size(), *offset); !r.ok()) return r.error();
   auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - *offset, buffer.size()));
   std::memcpy(buffer.data(), node.data.data() + *offset, n);
   *offset += static_cast<std::int64_t>(n);
@@ -396,25 +413,27 @@ Result<std::size_t> SimKernel::write(Fd fd, std::span<const std::byte> data) {
   return write_at(f, data, &f.offset);
 }
 
+// Linux checks a positioned call's offset before its descriptor, and whether the file can be
+// positioned at all (not a pipe or terminal) before whether it is open for reading or writing.
 Result<std::size_t> SimKernel::pread(Fd fd, std::span<std::byte> buffer, std::int64_t offset) {
   Call call(*this);
+  if (offset < 0) return Errno::einval;
   auto file = file_of(fd);
   if (!file.ok()) return file.error();
   auto& f = *file.value();
-  if (!f.readable()) return Errno::ebadf;
   if (f.inode->pipe || f.inode->device == sim::Device::terminal) return Errno::espipe;
-  if (offset < 0) return Errno::einval;
+  if (!f.readable()) return Errno::ebadf;
   return read_at(f, buffer, &offset);
 }
 
 Result<std::size_t> SimKernel::pwrite(Fd fd, std::span<const std::byte> data, std::int64_t offset) {
   Call call(*this);
+  if (offset < 0) return Errno::einval;
   auto file = file_of(fd);
   if (!file.ok()) return file.error();
   auto& f = *file.value();
-  if (!f.writable()) return Errno::ebadf;
   if (f.inode->pipe || f.inode->device == sim::Device::terminal) return Errno::espipe;
-  if (offset < 0) return Errno::einval;
+  if (!f.writable()) return Errno::ebadf;
   return write_at(f, data, &offset);  // with O_APPEND Linux appends anyway
 }
 
@@ -472,11 +491,19 @@ Stat SimKernel::stat_of(const sim::Inode& node) const {
   st.st_dev = kDevice;
   st.st_ino = node.ino;
   st.st_mode = node.mode;
-  st.st_nlink = node.pipe ? 1 : node.device != sim::Device::none ? 1 : fs_.nlink(node);
+  // A removed directory (still open, or someone's working directory) has no links left, not
+  // even its own "."; ext4's rmdir also sets its size to 0, but keeps its block until the
+  // inode is freed.
+  st.st_nlink = node.pipe ? 1
+                : node.device != sim::Device::none ? 1
+                : node.removed ? 0
+                               : fs_.nlink(node);
   st.st_size = node.is_regular() ? static_cast<std::int64_t>(node.data.size())
-                                 : node.is_dir() ? PAGESIZE : 0;
+               : node.is_dir()   ? (node.size_cleared ? 0 : PAGESIZE)
+                                 : 0;
   st.st_blksize = PAGESIZE;
-  if (node.is_regular() || node.is_dir()) st.st_blocks = (st.st_size + PAGESIZE - 1) / PAGESIZE * 8;
+  if (node.is_regular()) st.st_blocks = (st.st_size + PAGESIZE - 1) / PAGESIZE * 8;
+  if (node.is_dir()) st.st_blocks = PAGESIZE / 512;
   st.st_atime_ns = node.atime_ns;
   st.st_mtime_ns = node.mtime_ns;
   st.st_ctime_ns = node.ctime_ns;
@@ -500,10 +527,11 @@ Result<Stat> SimKernel::stat(std::string_view path) {
 
 Result<void> SimKernel::ftruncate(Fd fd, std::int64_t length) {
   Call call(*this);
+  if (length < 0) return Errno::einval;  // checked before the descriptor, as on Linux
   auto file = file_of(fd);
   if (!file.ok()) return file.error();
   auto& f = *file.value();
-  if (!f.inode->is_regular() || !f.writable() || length < 0) return Errno::einval;
+  if (!f.inode->is_regular() || !f.writable()) return Errno::einval;
   if (length > options_.max_bytes) return Errno::efbig;
   if (auto r = fs_.resize(*f.inode, length, clock_now()); !r.ok()) return Errno::efbig;
   return {};
@@ -535,35 +563,40 @@ Result<void> SimKernel::fdatasync(Fd fd) {
 
 Result<void> SimKernel::rename(std::string_view old_path, std::string_view new_path) {
   Call call(*this);
-  auto from = fs_.lookup(old_path, cwd_);
+  // Linux resolves both parents first, then judges the two last components in this order.
+  auto from = fs_.lookup_no_slash_check(old_path, cwd_);
   if (!from.ok()) return from.error();
-  auto to = fs_.lookup(new_path, cwd_);
+  auto to = fs_.lookup_no_slash_check(new_path, cwd_);
   if (!to.ok()) return to.error();
   auto& source = from.value();
   auto& target = to.value();
+  // "." and ".." are refused before either name is looked up, so even a missing source.
+  if (is_dot_name(source.name) || is_dot_name(target.name)) return Errno::ebusy;
   if (!source.node) return Errno::enoent;
-  if (source.name == "." || source.name == ".." || target.name == "." || target.name == "..") {
-    return Errno::ebusy;
-  }
-  if (source.node == target.node) return {};
-  if (source.node->is_dir()) {
-    // A directory cannot move below itself.
-    for (auto dir = target.parent; dir; dir = dir == fs_.root() ? nullptr : fs_.get(dir->parent)) {
-      if (dir == source.node) return Errno::einval;
-    }
-  } else if (target.trailing_slash || source.trailing_slash) {
+  // Linux looks nothing up in a removed directory (the working directory, say), not even a
+  // name to create: ENOENT comes before any complaint about the names.
+  if (target.parent->removed) return Errno::enoent;
+  if (!source.node->is_dir() && (source.trailing_slash || target.trailing_slash)) {
     return Errno::enotdir;
   }
-  if (target.parent->removed) return Errno::enoent;
+  if (source.parent != target.parent) {
+    // A directory cannot move below itself; and a name cannot replace one of its own
+    // ancestors, which Linux refuses with ENOTEMPTY before it looks at either's type.
+    if (is_ancestor_or_self(fs_, source.node, target.parent)) return Errno::einval;
+    if (target.node && is_ancestor_or_self(fs_, target.node, source.parent)) {
+      return Errno::enotempty;
+    }
+  }
+  if (source.node == target.node) return {};
   if (target.node) {
     if (source.node->is_dir() && !target.node->is_dir()) return Errno::enotdir;
     if (!source.node->is_dir() && target.node->is_dir()) return Errno::eisdir;
     if (target.node->is_dir() && !target.node->entries.empty()) return Errno::enotempty;
     target.node->removed = target.node->is_dir();
   }
-  fs_.unlink(source.parent, source.name, clock_now());
+  // The new name first: the inode is never without one.
   fs_.link(target.parent, target.name, source.node, clock_now());
-  fs_.collect_garbage();
+  fs_.unlink(source.parent, source.name, clock_now());
   return {};
 }
 
@@ -575,13 +608,13 @@ Result<void> SimKernel::unlink(std::string_view path) {
   if (!node) return Errno::enoent;
   if (node->is_dir()) return Errno::eisdir;
   fs_.unlink(parent, name, clock_now());
-  fs_.collect_garbage();
   return {};
 }
 
 Result<void> SimKernel::mkdir(std::string_view path, std::uint32_t mode) {
   Call call(*this);
-  auto found = fs_.lookup(path, cwd_);
+  // Any existing name is EEXIST, even a file named with a trailing slash ("file/").
+  auto found = fs_.lookup_no_slash_check(path, cwd_);
   if (!found.ok()) return found.error();
   auto& [parent, name, node, trailing_slash] = found.value();
   if (node) return Errno::eexist;
@@ -603,9 +636,8 @@ Result<void> SimKernel::rmdir(std::string_view path) {
   if (!node->is_dir()) return Errno::enotdir;
   if (node == fs_.root()) return Errno::ebusy;
   if (!node->entries.empty()) return Errno::enotempty;
-  node->removed = true;
+  node->removed = node->size_cleared = true;
   fs_.unlink(parent, name, clock_now());
-  fs_.collect_garbage();
   return {};
 }
 

@@ -262,3 +262,25 @@ TEST_CASE("files() shows the cache beside the durable bytes") {
   CHECK(file->dirty_pages == std::vector<std::int64_t>{0});
   CHECK(file->entry_durable);
 }
+
+TEST_CASE("unlink and fsync of the directory: gone for good, its space freed") {
+  SimKernel k;
+  put(k, "/home/learner/f", "bye", true);
+  fsync_path(k, kDir);
+  REQUIRE(k.unlink("/home/learner/f").ok());
+  fsync_path(k, kDir);
+  CHECK(k.bytes_used() == 0);
+  k.crash();
+  CHECK_FALSE(exists(k, "/home/learner/f"));
+}
+
+TEST_CASE("an rmdir that never reached storage is undone, and the directory works again") {
+  SimKernel k;
+  REQUIRE(k.mkdir("/home/learner/d").ok());
+  fsync_path(k, kDir);
+  REQUIRE(k.rmdir("/home/learner/d").ok());
+  k.crash();
+  CHECK(k.stat("/home/learner/d").value().st_nlink == 2);
+  put(k, "/home/learner/d/new", "works");
+  CHECK(contents(k, "/home/learner/d/new") == "works");
+}
