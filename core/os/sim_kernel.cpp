@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::uint32_t kUmask = 022;
 constexpr std::int64_t kDirectAlign = 512;  // logical block size O_DIRECT must respect
+// ext4's largest file with 4 KiB blocks, (2^32 - 1) pages: no position or size goes beyond.
+constexpr std::int64_t kMaxFileSize = 17'592'186'040'320;
 constexpr std::uint64_t kDevice = 0x803;    // st_dev of the simulated disk (8:3)
 // Status flags F_GETFL reports; O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC and O_CLOEXEC are not.
 constexpr int kStatusFlags = O::ACCMODE | O::APPEND | O::NONBLOCK | O::SYNC | O::DIRECT |
@@ -22,6 +24,13 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+// Whether a transfer of `count` bytes at `position` would pass the largest offset (2^63 - 1):
+// Linux refuses such a read or write with EINVAL before anything else.
+bool overflows_offset(std::int64_t position, std::size_t count) {
+  std::int64_t end;
+  return count > 0 && __builtin_add_overflow(position, static_cast<std::int64_t>(count), &end);
 }
 
 bool is_dot_name(std::string_view name) { return name == "." || name == ".."; }
@@ -300,7 +309,7 @@ Result<std::size_t> SimKernel::read_at(OpenFile& file, std::span<std::byte> buff
       auto line_end = terminal_input_.find('\n');
       auto available = line_end == std::string::npos ? terminal_input_.size() : line_end + 1;
       auto n = std::min(available, buffer.size());
-      std::memcpy(buffer.data(), terminal_input_.data(), n);
+      std::copy_n(reinterpret_cast<const std::byte*>(terminal_input_.data()), n, buffer.begin());
       terminal_input_.erase(0, n);
       return n;
     }
@@ -309,6 +318,7 @@ Result<std::size_t> SimKernel::read_at(OpenFile& file, std::span<std::byte> buff
   }
   if (node.pipe) return read_pipe(file, buffer);
   if (node.is_dir()) return Errno::eisdir;
+  if (overflows_offset(*offset, buffer.size())) return Errno::einval;
   auto size = static_cast<std::int64_t>(node.data.size());
   if (*offset >= size || buffer.empty()) return std::size_t{0};  // before O_DIRECT's checks
   if (auto r = check_direct_io(file, buffer.data(), buffer.size(), *offset); !r.ok()) return r.error();
@@ -337,6 +347,10 @@ Result<std::size_t> SimKernel::write_at(OpenFile& file, std::span<const std::byt
   if (data.empty()) return std::size_t{0};
   auto size = static_cast<std::int64_t>(node.data.size());
   std::int64_t position = (file.flags & O::APPEND) ? size : *offset;
+  if (overflows_offset(position, data.size())) return Errno::einval;
+  // The largest file size cuts a write short, or refuses it at the limit.
+  if (position >= kMaxFileSize) return Errno::efbig;
+  data = data.first(static_cast<std::size_t>(std::min<std::int64_t>(kMaxFileSize - position, data.size())));
   if (auto r = check_direct_io(file, data.data(), data.size(), position); !r.ok()) return r.error();
   auto written = fs_.write_at(node, position, data, clock_now());
   if (!written.ok()) {
@@ -444,7 +458,7 @@ Result<std::size_t> SimKernel::readv(Fd fd, std::span<const std::span<std::byte>
   std::size_t done = 0;
   for (auto buffer : buffers) {
     auto part = std::min(buffer.size(), n.value() - done);
-    std::memcpy(buffer.data(), gathered.data() + done, part);
+    std::copy_n(gathered.begin() + static_cast<std::ptrdiff_t>(done), part, buffer.begin());
     done += part;
   }
   return n;
@@ -466,11 +480,15 @@ Result<std::int64_t> SimKernel::lseek(Fd fd, std::int64_t offset, int whence) {
   if (node.pipe || node.device == sim::Device::terminal) return Errno::espipe;
   if (node.device != sim::Device::none) return std::int64_t{0};
   auto size = node.is_dir() ? PAGESIZE : static_cast<std::int64_t>(node.data.size());
-  std::int64_t position;
+  std::int64_t position = 0;
   switch (whence) {
     case SEEK::SET: position = offset; break;
-    case SEEK::CUR: position = f.offset + offset; break;
-    case SEEK::END: position = size + offset; break;
+    case SEEK::CUR:
+      if (__builtin_add_overflow(f.offset, offset, &position)) return Errno::einval;
+      break;
+    case SEEK::END:
+      if (__builtin_add_overflow(size, offset, &position)) return Errno::einval;
+      break;
     case SEEK::DATA:  // no holes are modeled: all data up to the end
       if (offset < 0 || offset >= size) return Errno::enxio;
       position = offset;
@@ -481,7 +499,7 @@ Result<std::int64_t> SimKernel::lseek(Fd fd, std::int64_t offset, int whence) {
       break;
     default: return Errno::einval;
   }
-  if (position < 0) return Errno::einval;
+  if (position < 0 || (node.is_regular() && position > kMaxFileSize)) return Errno::einval;
   f.offset = position;
   return position;
 }
@@ -532,30 +550,29 @@ Result<void> SimKernel::ftruncate(Fd fd, std::int64_t length) {
   if (!file.ok()) return file.error();
   auto& f = *file.value();
   if (!f.inode->is_regular() || !f.writable()) return Errno::einval;
-  if (length > options_.max_bytes) return Errno::efbig;
+  // Past ext4's largest file Linux says EFBIG; past the simulation's space limit (files are
+  // dense here, so growing one allocates) SimKernel says so too.
+  if (length > kMaxFileSize || length > options_.max_bytes) return Errno::efbig;
   if (auto r = fs_.resize(*f.inode, length, clock_now()); !r.ok()) return Errno::efbig;
   return {};
 }
 
-Result<void> SimKernel::fsync(Fd fd) {
-  Call call(*this);
-  auto file = file_of(fd);
-  if (!file.ok()) return file.error();
-  sim::Inode& node = *file.value()->inode;
-  if (!node.is_regular() && !node.is_dir()) return Errno::einval;
-  charge_storage(node.dirty_pages.size() * PAGESIZE);
-  fs_.sync_all(node);
-  return {};
-}
+Result<void> SimKernel::fsync(Fd fd) { return sync(fd, false); }
 
-Result<void> SimKernel::fdatasync(Fd fd) {
+Result<void> SimKernel::fdatasync(Fd fd) { return sync(fd, true); }
+
+Result<void> SimKernel::sync(Fd fd, bool data_only) {
   Call call(*this);
   auto file = file_of(fd);
   if (!file.ok()) return file.error();
   sim::Inode& node = *file.value()->inode;
   if (!node.is_regular() && !node.is_dir()) return Errno::einval;
   charge_storage(node.dirty_pages.size() * PAGESIZE);
-  fs_.sync_data(node);
+  if (data_only) {
+    fs_.sync_data(node);
+  } else {
+    fs_.sync_all(node);
+  }
   return {};
 }
 

@@ -158,7 +158,7 @@ class SimKernel final : public Kernel {
   Result<std::size_t> write_pipe(OpenFile& file, std::span<const std::byte> data);
   Result<void> check_direct_io(const OpenFile& file, const void* buffer, std::size_t length,
                                std::int64_t offset) const;
-  void release(OpenFile& file);
+  Result<void> sync(Fd fd, bool data_only);  // fsync and fdatasync
   Stat stat_of(const sim::Inode& node) const;
   void make_device(std::string_view path, sim::Device device, std::uint32_t mode);
   void make_directory_path(std::string_view path);

@@ -1,6 +1,7 @@
 // Kernel contract: moving file data — read, write, pread, pwrite, readv, writev, lseek,
 // ftruncate — and the errors of descriptors that cannot do them.
 #include <array>
+#include <cstdint>
 
 #include "contract/kernel_fixture.hpp"
 
@@ -266,4 +267,31 @@ TEST_CASE_TEMPLATE("a negative offset or length is EINVAL before any descriptor 
   CHECK(k.pread(wo, writable(one), -1).error() == Errno::einval);
   CHECK(k.pread(wo, writable(one), 0).error() == Errno::ebadf);
   must(k.close(wo));
+}
+
+// ext4 with 4 KiB blocks holds files up to (2^32 - 1) pages; offsets go to 2^63 - 1.
+// Checked with python3 on these machines: os.lseek(fd, M + 1, 0) -> EINVAL,
+// os.pwrite(fd, b'x', M) -> EFBIG, os.pread(fd, 1, 2**63 - 1) -> EINVAL, ...
+TEST_CASE_TEMPLATE("positions and sizes at the limits of a file", F, BL_CONTRACT_KERNELS) {
+  F f;
+  auto& k = f.kernel;
+  constexpr std::int64_t kMaxFile = 17'592'186'040'320;
+  constexpr std::int64_t kMaxOffset = INT64_MAX;
+  const Fd fd = must(k.open(f.path("f"), O::RDWR | O::CREAT));
+  std::string one(1, '\0');
+  CHECK(must(k.lseek(fd, kMaxFile, SEEK::SET)) == kMaxFile);
+  CHECK(k.lseek(fd, kMaxFile + 1, SEEK::SET).error() == Errno::einval);
+  CHECK(k.lseek(fd, kMaxOffset, SEEK::CUR).error() == Errno::einval);  // would overflow
+  CHECK(k.lseek(fd, INT64_MIN, SEEK::END).error() == Errno::einval);
+  CHECK(tell(k, fd) == kMaxFile);  // failed seeks leave the position alone
+  CHECK(k.write(fd, as_bytes("x")).error() == Errno::efbig);  // at the largest size
+  CHECK(k.pwrite(fd, as_bytes("x"), kMaxFile).error() == Errno::efbig);
+  CHECK(k.pwrite(fd, as_bytes("x"), std::int64_t{1} << 62).error() == Errno::efbig);
+  CHECK(k.pwrite(fd, as_bytes("x"), kMaxOffset).error() == Errno::einval);  // end overflows
+  CHECK(must(k.pwrite(fd, {}, kMaxOffset)) == 0);
+  CHECK(k.pread(fd, writable(one), kMaxOffset).error() == Errno::einval);
+  CHECK(must(k.pread(fd, writable(one), std::int64_t{1} << 62)) == 0);  // past the end: nothing
+  CHECK(k.ftruncate(fd, kMaxFile + 1).error() == Errno::efbig);
+  CHECK(must(k.fstat(fd)).st_size == 0);
+  must(k.close(fd));
 }
