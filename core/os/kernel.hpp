@@ -81,6 +81,8 @@ class Kernel {
   virtual Result<bool> isatty(Fd fd) = 0;
   // ioctl(fd, FIOCLEX / FIONCLEX): the close-on-exec flag, as os.set_inheritable.
   virtual Result<void> set_inheritable(Fd fd, bool inheritable) = 0;
+  // fcntl(fd, F_GETFD): false when close-on-exec is set, as os.get_inheritable.
+  virtual Result<bool> get_inheritable(Fd fd) = 0;
   // fcntl(fd, F_GETFL / F_SETFL): status flags (access mode, O_APPEND, O_NONBLOCK, ...).
   // F_SETFL changes only O_APPEND, O_NONBLOCK and O_DIRECT, as on Linux.
   virtual Result<int> fcntl_getfl(Fd fd) = 0;

@@ -298,6 +298,12 @@ Result<void> PosixKernel::set_inheritable(Fd fd, bool inheritable) {
   return done(retry([&] { return ::ioctl(fd, inheritable ? FIONCLEX : FIOCLEX); }));
 }
 
+Result<bool> PosixKernel::get_inheritable(Fd fd) {
+  const auto flags = retry([&] { return ::fcntl(fd, F_GETFD); });
+  if (!flags.ok()) return flags.error();
+  return (flags.value() & FD_CLOEXEC) == 0;
+}
+
 Result<int> PosixKernel::fcntl_getfl(Fd fd) {
   const auto flags = retry([&] { return ::fcntl(fd, F_GETFL); });
   if (!flags.ok()) return flags.error();

@@ -218,6 +218,12 @@ Result<void> SimKernel::set_inheritable(Fd fd, bool inheritable) {
   return {};
 }
 
+Result<bool> SimKernel::get_inheritable(Fd fd) {
+  Call call(*this);
+  if (auto file = file_of(fd); !file.ok()) return file.error();
+  return !fds_[fd].cloexec;
+}
+
 Result<int> SimKernel::fcntl_getfl(Fd fd) {
   Call call(*this);
   auto file = file_of(fd);

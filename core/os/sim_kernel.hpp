@@ -94,6 +94,7 @@ class SimKernel final : public Kernel {
   Result<void> fdatasync(Fd fd) override;
   Result<bool> isatty(Fd fd) override;
   Result<void> set_inheritable(Fd fd, bool inheritable) override;
+  Result<bool> get_inheritable(Fd fd) override;
   Result<int> fcntl_getfl(Fd fd) override;
   Result<void> fcntl_setfl(Fd fd, int flags) override;
   Result<Fd> dup(Fd fd, bool cloexec = false) override;

@@ -136,6 +136,18 @@ Result<void> TracingKernel::set_inheritable(os::Fd fd, bool inheritable) {
   return record<void>(e, [&] { return inner_.set_inheritable(fd, inheritable); });
 }
 
+Result<bool> TracingKernel::get_inheritable(os::Fd fd) {
+  SyscallEvent e{.call = "fcntl", .fd = fd, .flags = "F_GETFD"};
+  Result<bool> inheritable = false;
+  // The call returns the descriptor flags: FD_CLOEXEC (1) unless inheritable.
+  (void)record<int>(e, [&]() -> Result<int> {
+    inheritable = inner_.get_inheritable(fd);
+    if (!inheritable.ok()) return inheritable.error();
+    return inheritable.value() ? 0 : 1;
+  });
+  return inheritable;
+}
+
 Result<int> TracingKernel::fcntl_getfl(os::Fd fd) {
   SyscallEvent e{.call = "fcntl", .fd = fd, .flags = "F_GETFL"};
   return record<int>(e, [&] { return inner_.fcntl_getfl(fd); });

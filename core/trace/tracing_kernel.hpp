@@ -31,6 +31,7 @@ class TracingKernel final : public os::Kernel {
   os::Result<void> fdatasync(os::Fd fd) override;
   os::Result<bool> isatty(os::Fd fd) override;
   os::Result<void> set_inheritable(os::Fd fd, bool inheritable) override;
+  os::Result<bool> get_inheritable(os::Fd fd) override;
   os::Result<int> fcntl_getfl(os::Fd fd) override;
   os::Result<void> fcntl_setfl(os::Fd fd, int flags) override;
   os::Result<os::Fd> dup(os::Fd fd, bool cloexec = false) override;

@@ -71,6 +71,9 @@ inline void write_file(Kernel& k, std::string_view path, std::string_view text) 
   must(k.close(fd));
 }
 
+// Whether `fd` is closed on exec (FD_CLOEXEC), as fcntl(F_GETFD) reports it.
+inline bool close_on_exec(Kernel& k, Fd fd) { return !must(k.get_inheritable(fd)); }
+
 // Reads from the file position until end of file.
 inline std::string read_all(Kernel& k, Fd fd) {
   std::string text, chunk(1000, '\0');
@@ -124,8 +127,6 @@ struct PosixFixture {
   PosixFixture& operator=(const PosixFixture&) = delete;
 
   std::string path(std::string_view name) const { return root + "/" + std::string(name); }
-  // FD_CLOEXEC of `fd`, read with fcntl(F_GETFD) from outside the kernel under test.
-  std::optional<bool> close_on_exec(bl::os::Fd fd) const;
 };
 TYPE_TO_STRING(PosixFixture);
 
@@ -142,11 +143,6 @@ inline PosixFixture::~PosixFixture() {
   std::filesystem::remove_all(root, ignored);
 }
 
-inline std::optional<bool> PosixFixture::close_on_exec(bl::os::Fd fd) const {
-  const int flags = ::fcntl(fd, F_GETFD);
-  if (flags == -1) return std::nullopt;
-  return (flags & FD_CLOEXEC) != 0;
-}
 #endif
 
 // The simulated kernel, in a directory it starts without.
@@ -157,8 +153,6 @@ struct SimFixture {
   SimFixture() { bl::contract::must(kernel.mkdir(root)); }
 
   std::string path(std::string_view name) const { return root + "/" + std::string(name); }
-  // SimKernel does not show FD_CLOEXEC: the Kernel interface has no F_GETFD.
-  std::optional<bool> close_on_exec(bl::os::Fd) const { return std::nullopt; }
 };
 TYPE_TO_STRING(SimFixture);
 

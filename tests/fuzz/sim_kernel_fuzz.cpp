@@ -72,7 +72,7 @@ class Driver {
       case 14: (void)kernel_.rmdir(path()); break;
       case 15: (void)kernel_.listdir(path()); break;
       case 16: (void)kernel_.chdir(path()); break;
-      case 17: (void)kernel_.getcwd(); break;
+      case 17: (void)kernel_.getcwd(), (void)kernel_.get_inheritable(fd()); break;
       case 18: (void)kernel_.dup(fd(), in_.ConsumeBool()); break;
       case 19: (void)kernel_.dup2(fd(), fd()); break;
       case 20: (void)kernel_.pipe(flags()); break;

@@ -29,9 +29,10 @@ TEST_CASE("every call is recorded in order with its arguments and result") {
   CHECK(must(k.dup(fd, true)) == 4);
   CHECK(k.open("/missing", O::RDONLY).error() == os::Errno::enoent);
   must(k.close(fd));
+  CHECK_FALSE(must(k.get_inheritable(4)));
 
   auto calls = recorder.syscalls();
-  REQUIRE(calls.size() == 7);
+  REQUIRE(calls.size() == 8);
   std::vector<std::string> lines;
   for (const auto& call : calls) lines.push_back(trace::to_strace(call));
   CHECK(lines[0] == "openat(AT_FDCWD, \"/tmp/zz\", O_RDWR|O_CREAT|O_CLOEXEC, 0777) = 3");
@@ -41,6 +42,7 @@ TEST_CASE("every call is recorded in order with its arguments and result") {
   CHECK(lines[4] == "fcntl(3, F_DUPFD_CLOEXEC, 0) = 4");
   CHECK(lines[5] == "openat(AT_FDCWD, \"/missing\", O_RDONLY) = -1 ENOENT (No such file or directory)");
   CHECK(lines[6] == "close(3) = 0");
+  CHECK(lines[7] == "fcntl(4, F_GETFD) = 1");
   for (std::size_t i = 0; i < calls.size(); ++i) CHECK(calls[i].seq == i + 1);
   CHECK(calls[1].size == 5u);
   CHECK(calls[1].sim_ns > 0);  // the simulated cost of the call
