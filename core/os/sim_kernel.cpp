@@ -11,8 +11,6 @@ namespace {
 
 constexpr std::uint32_t kUmask = 022;
 constexpr std::int64_t kDirectAlign = 512;  // logical block size O_DIRECT must respect
-// ext4's largest file with 4 KiB blocks, (2^32 - 1) pages: no position or size goes beyond.
-constexpr std::int64_t kMaxFileSize = 17'592'186'040'320;
 constexpr std::uint64_t kDevice = 0x803;    // st_dev of the simulated disk (8:3)
 // Status flags F_GETFL reports; O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC and O_CLOEXEC are not.
 constexpr int kStatusFlags = O::ACCMODE | O::APPEND | O::NONBLOCK | O::SYNC | O::DIRECT |

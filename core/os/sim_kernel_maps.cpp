@@ -187,8 +187,16 @@ Result<std::size_t> SimKernel::sendfile(Fd out_fd, Fd in_fd, std::int64_t* offse
   if (!source.readable() || !target.writable()) return Errno::ebadf;
   if (!source.inode->is_regular() || (target.flags & O::APPEND)) return Errno::einval;
   std::int64_t& position = offset ? *offset : source.offset;
-  if (position < 0) return Errno::einval;
-  std::vector<std::byte> chunk(std::min({count, kMaxTransfer, source.inode->data.size()}));
+  count = std::min(count, kMaxTransfer);
+  std::int64_t end;
+  if (position < 0 || __builtin_add_overflow(position, static_cast<std::int64_t>(count), &end)) {
+    return Errno::einval;
+  }
+  if (end > kMaxFileSize) {  // Linux: EOVERFLOW at the largest size, a shorter copy before it
+    if (position >= kMaxFileSize) return Errno::eoverflow;
+    count = static_cast<std::size_t>(kMaxFileSize - position);
+  }
+  std::vector<std::byte> chunk(std::min(count, source.inode->data.size()));
   std::int64_t read_position = position;
   auto got = read_at(source, chunk, &read_position);
   if (!got.ok() || got.value() == 0) return got;
@@ -215,10 +223,12 @@ Result<std::size_t> SimKernel::copy_file_range(Fd in_fd, std::int64_t* in_offset
   if (from < 0 || to < 0) return Errno::einval;
   auto size = static_cast<std::int64_t>(source.inode->data.size());
   auto n = static_cast<std::int64_t>(std::min(length, kMaxTransfer));
-  n = std::clamp<std::int64_t>(size - from, 0, n);
+  n = std::clamp<std::int64_t>(size - from, 0, n);  // nothing beyond the source's end
+  if (n == 0) return std::size_t{0};
+  if (to >= kMaxFileSize) return Errno::efbig;
+  n = std::min(n, kMaxFileSize - to);
   bool same_file = source.inode == target.inode;
   if (same_file && from < to + n && to < from + n) return Errno::einval;
-  if (n == 0) return std::size_t{0};
   std::vector<std::byte> chunk(source.inode->data.begin() + from, source.inode->data.begin() + from + n);
   if (auto r = fs_.write_at(*target.inode, to, chunk, clock_now()); !r.ok()) return r.error();
   from += n;

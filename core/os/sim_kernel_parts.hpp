@@ -8,6 +8,9 @@
 
 namespace bl::os {
 
+// ext4's largest file with 4 KiB blocks, (2^32 - 1) pages: no position or size goes beyond.
+inline constexpr std::int64_t kMaxFileSize = 17'592'186'040'320;
+
 // An open file description: what open() creates and dup() shares (position, status flags).
 struct SimKernel::OpenFile {
   enum class PipeEnd { none, read, write };
