@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "os/kernel.hpp"
 #include "trace/flag_names.hpp"
 
 namespace bl::trace {
@@ -22,6 +23,21 @@ std::string hex_address(std::uint64_t value) {
 }
 }  // namespace
 
+nlohmann::json bytes_to_json(std::span<const std::byte> bytes) {
+  std::string utf8;
+  utf8.reserve(bytes.size());
+  for (std::byte b : bytes) {
+    auto value = static_cast<unsigned char>(b);
+    if (value < 0x80) {
+      utf8 += static_cast<char>(value);
+    } else {  // U+0080..U+00FF in two UTF-8 bytes
+      utf8 += static_cast<char>(0xc0 | (value >> 6));
+      utf8 += static_cast<char>(0x80 | (value & 0x3f));
+    }
+  }
+  return utf8;
+}
+
 std::string to_json_line(const SyscallEvent& e) {
   nlohmann::ordered_json j;
   j["seq"] = e.seq;
@@ -36,6 +52,10 @@ std::string to_json_line(const SyscallEvent& e) {
   if (e.address) j["address"] = hex_address(*e.address);
   if (!e.flags.empty()) j["flags"] = e.flags;
   if (e.mode) j["mode"] = mode_octal(*e.mode);
+  if (e.data) {
+    j["data"] = bytes_to_json(os::as_bytes(*e.data));
+    if (e.data_truncated) j["data_truncated"] = true;
+  }
   j["result"] = e.result;
   if (e.error != os::Errno::none) j["errno"] = os::errno_name(e.error);
   j["sim_ns"] = e.sim_ns;
@@ -70,6 +90,38 @@ std::string quoted(const std::string& path) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Bytes quoted as strace quotes them: C escapes, octal for the rest (three digits only when
+// an octal digit follows), and "..." after the quote when there was more.
+std::string strace_quoted(const std::string& bytes, bool truncated) {
+  std::string text = "\"";
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    switch (c) {
+      case '"': text += "\\\""; continue;
+      case '\\': text += "\\\\"; continue;
+      case '\t': text += "\\t"; continue;
+      case '\n': text += "\\n"; continue;
+      case '\v': text += "\\v"; continue;
+      case '\f': text += "\\f"; continue;
+      case '\r': text += "\\r"; continue;
+      default: break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      text += static_cast<char>(c);
+      continue;
+    }
+    bool octal_follows = i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
+    char octal[8];
+    std::snprintf(octal, sizeof octal, octal_follows ? "\\%03o" : "\\%o", c);
+    text += octal;
+  }
+  return text + (truncated ? "\"..." : "\"");
+}
+
+std::string buffer(const SyscallEvent& e) {
+  return e.data ? strace_quoted(*e.data, e.data_truncated) : "...";
+}
+
 std::string number(std::optional<std::int64_t> value) {
   return value ? std::to_string(*value) : "NULL";
 }
@@ -83,8 +135,10 @@ std::string arguments(const SyscallEvent& e) {
   if (c == "openat") {
     return "AT_FDCWD, " + quoted(e.path) + ", " + e.flags + (e.mode ? ", " + mode_octal(*e.mode) : "");
   }
-  if (c == "read" || c == "write" || c == "readv" || c == "writev") return fd + ", ..., " + size;
-  if (c == "pread64" || c == "pwrite64") return fd + ", ..., " + size + ", " + number(e.offset);
+  if (c == "read" || c == "write" || c == "readv" || c == "writev") {
+    return fd + ", " + buffer(e) + ", " + size;
+  }
+  if (c == "pread64" || c == "pwrite64") return fd + ", " + buffer(e) + ", " + size + ", " + number(e.offset);
   if (c == "lseek") return fd + ", " + number(e.offset) + ", " + e.flags;
   if (c == "newfstatat") {
     return e.fd >= 0 ? fd + ", \"\", ..., AT_EMPTY_PATH" : "AT_FDCWD, " + quoted(e.path) + ", ..., 0";

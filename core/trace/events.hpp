@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -31,6 +32,8 @@ struct SyscallEvent {
   std::optional<std::uint64_t> address;   // a memory address argument (msync, munmap, mremap)
   std::string flags;                      // symbolic: "O_RDONLY|O_CLOEXEC", "SEEK_CUR", "TCGETS"
   std::optional<std::uint32_t> mode;      // creation mode of openat and mkdir
+  std::optional<std::string> data;        // the first bytes a read or write moved
+  bool data_truncated = false;            // ... and there were more
   std::int64_t result = 0;                // the return value; -1 when error is set
   os::Errno error = os::Errno::none;
   std::int64_t sim_ns = 0;                // duration on the kernel's monotonic clock
@@ -73,12 +76,17 @@ class Recorder final : public Observer {
   std::vector<Event> events_;
 };
 
+// Bytes as a JSON string, one code point per byte (U+0000..U+00FF): lossless, and plain text
+// stays readable.
+nlohmann::json bytes_to_json(std::span<const std::byte> bytes);
+
 // One JSON object per event, without a trailing newline.
 std::string to_json_line(const SyscallEvent& event);
 std::string to_json_line(const ObjectEvent& event);
 // All events, one JSON line each (JSON Lines).
 std::string to_json_lines(const std::vector<Event>& events);
-// The call as strace would print it, buffers elided: `read(3, ..., 4096) = 100`,
+// The call as strace would print it: `write(1, "hi\n", 3) = 3`, `read(3, ..., 4096) = -1 ...`
+// when no bytes were recorded,
 // `openat(AT_FDCWD, "x", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)`.
 std::string to_strace(const SyscallEvent& event);
 

@@ -7,12 +7,9 @@
 #include <vector>
 
 #include "os/sim_kernel.hpp"
+#include "trace/events.hpp"
 
 namespace bl::trace {
-
-// Bytes as a JSON string, one code point per byte (U+0000..U+00FF): lossless, and plain text
-// stays readable.
-nlohmann::json bytes_to_json(std::span<const std::byte> bytes);
 
 // [{"path", "mode", "cache", "durable", "dirty_pages", "entry_durable"}, ...]
 nlohmann::json to_json(const std::vector<os::FileState>& files);

@@ -44,6 +44,12 @@ Result<T> TracingKernel::record(SyscallEvent& event, Call&& call) {
   return result;
 }
 
+void TracingKernel::preview(SyscallEvent& event, std::span<const std::byte> bytes) const {
+  auto shown = bytes.first(std::min(bytes.size(), preview_bytes_));
+  event.data = std::string(os::as_text(shown));
+  event.data_truncated = shown.size() < bytes.size();
+}
+
 Result<os::Fd> TracingKernel::open(std::string_view path, int flags, std::uint32_t mode) {
   SyscallEvent e{.call = "openat", .path = std::string(path), .flags = open_flag_names(flags)};
   if (flags & os::O::CREAT) e.mode = mode;
@@ -57,21 +63,31 @@ Result<void> TracingKernel::close(os::Fd fd) {
 
 Result<std::size_t> TracingKernel::read(os::Fd fd, std::span<std::byte> buffer) {
   SyscallEvent e{.call = "read", .fd = fd, .size = buffer.size()};
-  return record<std::size_t>(e, [&] { return inner_.read(fd, buffer); });
+  return record<std::size_t>(e, [&] {
+    auto n = inner_.read(fd, buffer);
+    if (n.ok()) preview(e, buffer.first(n.value()));
+    return n;
+  });
 }
 
 Result<std::size_t> TracingKernel::write(os::Fd fd, std::span<const std::byte> data) {
   SyscallEvent e{.call = "write", .fd = fd, .size = data.size()};
+  preview(e, data);
   return record<std::size_t>(e, [&] { return inner_.write(fd, data); });
 }
 
 Result<std::size_t> TracingKernel::pread(os::Fd fd, std::span<std::byte> buffer, std::int64_t offset) {
   SyscallEvent e{.call = "pread64", .fd = fd, .offset = offset, .size = buffer.size()};
-  return record<std::size_t>(e, [&] { return inner_.pread(fd, buffer, offset); });
+  return record<std::size_t>(e, [&] {
+    auto n = inner_.pread(fd, buffer, offset);
+    if (n.ok()) preview(e, buffer.first(n.value()));
+    return n;
+  });
 }
 
 Result<std::size_t> TracingKernel::pwrite(os::Fd fd, std::span<const std::byte> data, std::int64_t offset) {
   SyscallEvent e{.call = "pwrite64", .fd = fd, .offset = offset, .size = data.size()};
+  preview(e, data);
   return record<std::size_t>(e, [&] { return inner_.pwrite(fd, data, offset); });
 }
 

@@ -1,6 +1,7 @@
 // TracingKernel — a Kernel that forwards every call to another kernel and reports it to an
 // Observer as a SyscallEvent: arguments, result or errno, and how long it took on the inner
-// kernel's monotonic clock (simulated time on SimKernel) and on the host's clock.
+// kernel's monotonic clock (simulated time on SimKernel) and on the host's clock. Reads and
+// writes also record the first bytes they moved (strace's -s: 32 by default).
 #pragma once
 
 #include "os/kernel.hpp"
@@ -10,7 +11,8 @@ namespace bl::trace {
 
 class TracingKernel final : public os::Kernel {
  public:
-  TracingKernel(os::Kernel& inner, Observer& observer) : inner_(inner), observer_(observer) {}
+  TracingKernel(os::Kernel& inner, Observer& observer, std::size_t preview_bytes = 32)
+      : inner_(inner), observer_(observer), preview_bytes_(preview_bytes) {}
 
   os::Kernel& inner() { return inner_; }
   std::string_view name() const override { return inner_.name(); }
@@ -65,9 +67,11 @@ class TracingKernel final : public os::Kernel {
  private:
   template <class T, class Call>
   os::Result<T> record(SyscallEvent& event, Call&& call);
+  void preview(SyscallEvent& event, std::span<const std::byte> bytes) const;
 
   os::Kernel& inner_;
   Observer& observer_;
+  std::size_t preview_bytes_;
 };
 
 }  // namespace bl::trace

@@ -36,7 +36,7 @@ TEST_CASE("every call is recorded in order with its arguments and result") {
   std::vector<std::string> lines;
   for (const auto& call : calls) lines.push_back(trace::to_strace(call));
   CHECK(lines[0] == "openat(AT_FDCWD, \"/tmp/zz\", O_RDWR|O_CREAT|O_CLOEXEC, 0777) = 3");
-  CHECK(lines[1] == "write(3, ..., 5) = 5");
+  CHECK(lines[1] == "write(3, \"hello\", 5) = 5");
   CHECK(lines[2] == "lseek(3, 0, SEEK_CUR) = 5");
   CHECK(lines[3] == "ioctl(3, TCGETS) = -1 ENOTTY (Inappropriate ioctl for device)");
   CHECK(lines[4] == "fcntl(3, F_DUPFD_CLOEXEC, 0) = 4");
@@ -47,6 +47,28 @@ TEST_CASE("every call is recorded in order with its arguments and result") {
   CHECK(calls[1].size == 5u);
   CHECK(calls[1].sim_ns > 0);  // the simulated cost of the call
   CHECK(calls[1].real_ns >= 0);
+}
+
+// The expected lines are strace's own (strace -s 32 on these machines) for the same writes.
+TEST_CASE("reads and writes show their first bytes as strace quotes them") {
+  os::SimKernel sim;
+  trace::Recorder recorder;
+  trace::TracingKernel k(sim, recorder);
+  os::Fd fd = must(k.open("f", O::RDWR | O::CREAT));
+  const std::string odd("ab\0\1c\xff" "1\n\t\"\\\0" "0", 13);
+  must(k.write(fd, os::as_bytes(odd)));
+  must(k.write(fd, os::as_bytes(std::string(40, 'x'))));
+  std::string buffer(100, '\0');
+  CHECK(must(k.pread(fd, writable(buffer), 50)) == 3);
+  CHECK(k.read(99, writable(buffer)).error() == os::Errno::ebadf);
+  auto calls = recorder.syscalls();
+  CHECK(trace::to_strace(calls[1]) == R"(write(3, "ab\0\1c\3771\n\t\"\\\0000", 13) = 13)");
+  CHECK(trace::to_strace(calls[2]) == R"(write(3, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"..., 40) = 40)");
+  CHECK(trace::to_strace(calls[3]) == R"(pread64(3, "xxx", 100, 50) = 3)");
+  CHECK(trace::to_strace(calls[4]) == "read(99, ..., 100) = -1 EBADF (Bad file descriptor)");
+  auto json = nlohmann::json::parse(trace::to_json_line(calls[2]));
+  CHECK(json["data"] == std::string(32, 'x'));
+  CHECK(json["data_truncated"] == true);
 }
 
 TEST_CASE("the traced kernel answers exactly as the inner one") {
