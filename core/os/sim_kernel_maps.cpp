@@ -18,6 +18,7 @@ bool page_aligned(const void* addr) {
   return reinterpret_cast<std::uintptr_t>(addr) % PAGESIZE == 0;
 }
 constexpr std::size_t kMaxTransfer = 0x7ffff000;  // Linux caps one read/write/sendfile here
+constexpr std::uint64_t kAddressSpace = std::uint64_t{1} << 47;
 
 }  // namespace
 
@@ -61,11 +62,22 @@ Result<std::byte*> SimKernel::mmap(std::size_t length, int prot, int flags, Fd f
   if (length == 0 || offset % PAGESIZE != 0 || shared == bool(flags & MAP::PRIVATE)) {
     return Errno::einval;
   }
-  sim::InodePtr node;
+  std::shared_ptr<OpenFile> file;
   if (!(flags & MAP::ANONYMOUS)) {
-    auto file = file_of(fd);
-    if (!file.ok()) return file.error();
-    const auto& f = *file.value();
+    auto found = file_of(fd);
+    if (!found.ok()) return found.error();
+    file = found.value();
+  }
+  // No room in the address space (x86-64 gives a process 128 TiB) comes first.
+  auto capacity = round_to_pages(length);
+  if (capacity == 0 || capacity > kAddressSpace) return Errno::enomem;
+  // The mapped range of the file must lie within 0 .. 2^63 - 1, as Linux checks.
+  if (offset < 0 || capacity > static_cast<std::uint64_t>(INT64_MAX - offset)) {
+    return Errno::eoverflow;
+  }
+  sim::InodePtr node;
+  if (file) {
+    const auto& f = *file;
     if (!f.inode->is_regular()) return Errno::enodev;
     if (!f.readable()) return Errno::eacces;
     if (shared && (prot & PROT::WRITE) && (!f.writable() || (f.flags & O::APPEND))) {
@@ -73,7 +85,6 @@ Result<std::byte*> SimKernel::mmap(std::size_t length, int prot, int flags, Fd f
     }
     node = f.inode;
   }
-  auto capacity = round_to_pages(length);
   std::size_t mapped = 0;
   for (const auto& [addr, map] : mappings_) mapped += map->capacity;
   if (static_cast<std::int64_t>(mapped + capacity) > options_.max_bytes) return Errno::enomem;

@@ -334,3 +334,22 @@ TEST_CASE_TEMPLATE("sendfile and copy_file_range at the limits of a file", F,
   must(k.close(in));
   must(k.close(out));
 }
+
+// Checked with mmap(2) through ctypes on these machines: the mapped range of a file must lie
+// below 2^63, and a length no address space can hold is ENOMEM.
+TEST_CASE_TEMPLATE("mmap offsets and lengths at the limits", F, BL_CONTRACT_KERNELS) {
+  F f;
+  auto& k = f.kernel;
+  write_file(k, f.path("f"), std::string(100, 'x'));
+  const Fd fd = must(k.open(f.path("f"), O::RDONLY));
+  auto map = [&](std::size_t length, std::int64_t offset) {
+    return k.mmap(length, PROT::READ, MAP::SHARED, fd, offset);
+  };
+  CHECK(map(kPage, -static_cast<std::int64_t>(kPage)).error() == Errno::eoverflow);
+  CHECK(map(kPage, INT64_MAX - kPage + 1).error() == Errno::eoverflow);
+  CHECK(map(SIZE_MAX / 2 + 1, 0).error() == Errno::enomem);  // 2^63 natively
+  CHECK(map(SIZE_MAX, 0).error() == Errno::enomem);
+  std::byte* far = must(map(kPage, std::int64_t{1} << 40));  // past the end of the file is fine
+  must(k.munmap(far, kPage));
+  must(k.close(fd));
+}
