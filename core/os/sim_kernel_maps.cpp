@@ -18,7 +18,8 @@ bool page_aligned(const void* addr) {
   return reinterpret_cast<std::uintptr_t>(addr) % PAGESIZE == 0;
 }
 constexpr std::size_t kMaxTransfer = 0x7ffff000;  // Linux caps one read/write/sendfile here
-constexpr std::uint64_t kAddressSpace = std::uint64_t{1} << 47;
+// x86-64 gives a process 128 TiB of addresses (a parameter, so that 32-bit builds compare too).
+bool exceeds_address_space(std::uint64_t bytes) { return bytes > (std::uint64_t{1} << 47); }
 
 }  // namespace
 
@@ -68,9 +69,9 @@ Result<std::byte*> SimKernel::mmap(std::size_t length, int prot, int flags, Fd f
     if (!found.ok()) return found.error();
     file = found.value();
   }
-  // No room in the address space (x86-64 gives a process 128 TiB) comes first.
+  // No room in the address space comes first.
   auto capacity = round_to_pages(length);
-  if (capacity == 0 || capacity > kAddressSpace) return Errno::enomem;
+  if (capacity == 0 || exceeds_address_space(capacity)) return Errno::enomem;
   // The mapped range of the file must lie within 0 .. 2^63 - 1, as Linux checks.
   if (offset < 0 || capacity > static_cast<std::uint64_t>(INT64_MAX - offset)) {
     return Errno::eoverflow;
