@@ -16,7 +16,8 @@ std::string version() { return BL_VERSION; }
 
 void write_file(bl::os::Kernel& k, std::string_view path, std::string_view text, bool sync) {
   using namespace bl::os;
-  Fd fd = k.open(path, O::WRONLY | O::CREAT | O::TRUNC | O::CLOEXEC).value_or_raise(std::string(path));
+  Fd fd =
+      k.open(path, O::WRONLY | O::CREAT | O::TRUNC | O::CLOEXEC).value_or_raise(std::string(path));
   k.write(fd, as_bytes(text)).value_or_raise();
   if (sync) k.fsync(fd).value_or_raise();
   k.close(fd).value_or_raise();

@@ -6,10 +6,12 @@ namespace bl::os {
 
 std::string strerror(Errno e) {
   switch (e) {
-    case Errno::none: return "Success";
+    case Errno::none:
+      return "Success";
 #define BL_OS_ERRNO_TEXT(name, number, text) \
-  case Errno::name: return text;
-    BL_OS_ERRNO_LIST(BL_OS_ERRNO_TEXT)
+  case Errno::name:                          \
+    return text;
+      BL_OS_ERRNO_LIST(BL_OS_ERRNO_TEXT)
 #undef BL_OS_ERRNO_TEXT
   }
   return "Unknown error " + std::to_string(static_cast<int>(e));
@@ -29,13 +31,14 @@ struct UpperName {
 
 std::string_view errno_name(Errno e) {
   switch (e) {
-    case Errno::none: return "0";
-#define BL_OS_ERRNO_NAME(name, number, description)          \
-  case Errno::name: {                                 \
-    static constexpr UpperName upper{#name};          \
-    return upper.text;                                \
+    case Errno::none:
+      return "0";
+#define BL_OS_ERRNO_NAME(name, number, description) \
+  case Errno::name: {                               \
+    static constexpr UpperName upper{#name};        \
+    return upper.text;                              \
   }
-    BL_OS_ERRNO_LIST(BL_OS_ERRNO_NAME)
+      BL_OS_ERRNO_LIST(BL_OS_ERRNO_NAME)
 #undef BL_OS_ERRNO_NAME
   }
   return "E?";

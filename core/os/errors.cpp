@@ -22,7 +22,11 @@ std::string os_error_message(os::Errno e, const std::string& text,
 long decode_utf8(std::string_view s, std::size_t& i) {
   auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
   std::uint8_t b0 = byte(i);
-  int length = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xe ? 3 : (b0 >> 3) == 0x1e ? 4 : 0;
+  int length = b0 < 0x80           ? 1
+               : (b0 >> 5) == 0x6  ? 2
+               : (b0 >> 4) == 0xe  ? 3
+               : (b0 >> 3) == 0x1e ? 4
+                                   : 0;
   if (length == 0 || i + length > s.size()) return ++i, -1;
   long cp = length == 1 ? b0 : b0 & (0x7f >> length);
   for (int k = 1; k < length; ++k) {
@@ -30,7 +34,8 @@ long decode_utf8(std::string_view s, std::size_t& i) {
     cp = (cp << 6) | (byte(i + k) & 0x3f);
   }
   static constexpr long min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_for_length[length] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return ++i, -1;
+  if (cp < min_for_length[length] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return ++i, -1;
   i += length;
   return cp;
 }
@@ -54,21 +59,40 @@ OSError::OSError(os::Errno errno_value, std::optional<std::string> filename,
 std::string_view os_error_type_name(os::Errno e) {
   using os::Errno;
   switch (e) {
-    case Errno::eagain: case Errno::ealready: case Errno::einprogress: return "BlockingIOError";
-    case Errno::echild: return "ChildProcessError";
-    case Errno::epipe: case Errno::eshutdown: return "BrokenPipeError";
-    case Errno::econnaborted: return "ConnectionAbortedError";
-    case Errno::econnrefused: return "ConnectionRefusedError";
-    case Errno::econnreset: return "ConnectionResetError";
-    case Errno::eexist: return "FileExistsError";
-    case Errno::enoent: return "FileNotFoundError";
-    case Errno::eintr: return "InterruptedError";
-    case Errno::eisdir: return "IsADirectoryError";
-    case Errno::enotdir: return "NotADirectoryError";
-    case Errno::eacces: case Errno::eperm: return "PermissionError";
-    case Errno::esrch: return "ProcessLookupError";
-    case Errno::etimedout: return "TimeoutError";
-    default: return "OSError";
+    case Errno::eagain:
+    case Errno::ealready:
+    case Errno::einprogress:
+      return "BlockingIOError";
+    case Errno::echild:
+      return "ChildProcessError";
+    case Errno::epipe:
+    case Errno::eshutdown:
+      return "BrokenPipeError";
+    case Errno::econnaborted:
+      return "ConnectionAbortedError";
+    case Errno::econnrefused:
+      return "ConnectionRefusedError";
+    case Errno::econnreset:
+      return "ConnectionResetError";
+    case Errno::eexist:
+      return "FileExistsError";
+    case Errno::enoent:
+      return "FileNotFoundError";
+    case Errno::eintr:
+      return "InterruptedError";
+    case Errno::eisdir:
+      return "IsADirectoryError";
+    case Errno::enotdir:
+      return "NotADirectoryError";
+    case Errno::eacces:
+    case Errno::eperm:
+      return "PermissionError";
+    case Errno::esrch:
+      return "ProcessLookupError";
+    case Errno::etimedout:
+      return "TimeoutError";
+    default:
+      return "OSError";
   }
 }
 

@@ -27,11 +27,11 @@ class Exception : public std::exception {
 };
 
 // Declares a Python exception class `Name` deriving from `Base` with the given constructor.
-#define BL_PY_EXCEPTION(Name, Base)                                               \
-  class Name : public Base {                                                      \
-   public:                                                                        \
-    using Base::Base;                                                             \
-    std::string_view type_name() const noexcept override { return #Name; }        \
+#define BL_PY_EXCEPTION(Name, Base)                                        \
+  class Name : public Base {                                               \
+   public:                                                                 \
+    using Base::Base;                                                      \
+    std::string_view type_name() const noexcept override { return #Name; } \
   };
 
 BL_PY_EXCEPTION(ValueError, Exception)

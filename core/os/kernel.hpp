@@ -64,10 +64,12 @@ class Kernel {
   virtual Result<std::size_t> write(Fd fd, std::span<const std::byte> data) = 0;
   // As read/write at `offset`, leaving the file position alone.
   virtual Result<std::size_t> pread(Fd fd, std::span<std::byte> buffer, std::int64_t offset) = 0;
-  virtual Result<std::size_t> pwrite(Fd fd, std::span<const std::byte> data, std::int64_t offset) = 0;
+  virtual Result<std::size_t> pwrite(Fd fd, std::span<const std::byte> data,
+                                     std::int64_t offset) = 0;
   // Scatter/gather: one call, buffers filled or drained in order.
   virtual Result<std::size_t> readv(Fd fd, std::span<const std::span<std::byte>> buffers) = 0;
-  virtual Result<std::size_t> writev(Fd fd, std::span<const std::span<const std::byte>> buffers) = 0;
+  virtual Result<std::size_t> writev(Fd fd,
+                                     std::span<const std::span<const std::byte>> buffers) = 0;
   // The new file position; whence is SEEK::SET/CUR/END/DATA/HOLE.
   virtual Result<std::int64_t> lseek(Fd fd, std::int64_t offset, int whence) = 0;
   virtual Result<Stat> fstat(Fd fd) = 0;
@@ -113,8 +115,8 @@ class Kernel {
   // msync: MS::SYNC writes the mapped dirty pages to storage before returning.
   virtual Result<void> msync(std::byte* addr, std::size_t length, int flags) = 0;
   virtual Result<void> munmap(std::byte* addr, std::size_t length) = 0;
-  virtual Result<std::byte*> mremap(std::byte* addr, std::size_t old_length,
-                                    std::size_t new_length, int flags) = 0;
+  virtual Result<std::byte*> mremap(std::byte* addr, std::size_t old_length, std::size_t new_length,
+                                    int flags) = 0;
 
   // --- copies inside the kernel -----------------------------------------------------------
   // sendfile(out, in, offset, count): from `in` at *offset (advancing *offset, not in's file

@@ -42,22 +42,25 @@ constexpr FlagPair kAccessModes[] = {
     {O::RDONLY, O_RDONLY}, {O::WRONLY, O_WRONLY}, {O::RDWR, O_RDWR}, {O::ACCMODE, O_ACCMODE}};
 
 // O::SYNC holds O::DSYNC's bit, as O_SYNC holds O_DSYNC's: both rows apply to it.
-constexpr FlagPair kOpenFlags[] = {
-    {O::CREAT, O_CREAT},         {O::EXCL, O_EXCL},           {O::NOCTTY, O_NOCTTY},
-    {O::TRUNC, O_TRUNC},         {O::APPEND, O_APPEND},       {O::NONBLOCK, O_NONBLOCK},
-    {O::DSYNC, O_DSYNC},         {O::SYNC, O_SYNC},           {O::DIRECT, O_DIRECT},
-    {O::LARGEFILE, kHostLargefile}, {O::DIRECTORY, O_DIRECTORY}, {O::NOFOLLOW, O_NOFOLLOW},
-    {O::CLOEXEC, O_CLOEXEC}};
+constexpr FlagPair kOpenFlags[] = {{O::CREAT, O_CREAT},         {O::EXCL, O_EXCL},
+                                   {O::NOCTTY, O_NOCTTY},       {O::TRUNC, O_TRUNC},
+                                   {O::APPEND, O_APPEND},       {O::NONBLOCK, O_NONBLOCK},
+                                   {O::DSYNC, O_DSYNC},         {O::SYNC, O_SYNC},
+                                   {O::DIRECT, O_DIRECT},       {O::LARGEFILE, kHostLargefile},
+                                   {O::DIRECTORY, O_DIRECTORY}, {O::NOFOLLOW, O_NOFOLLOW},
+                                   {O::CLOEXEC, O_CLOEXEC}};
 
-constexpr FlagPair kProtFlags[] = {{PROT::READ, PROT_READ}, {PROT::WRITE, PROT_WRITE},
-                                   {PROT::EXEC, PROT_EXEC}};
+constexpr FlagPair kProtFlags[] = {
+    {PROT::READ, PROT_READ}, {PROT::WRITE, PROT_WRITE}, {PROT::EXEC, PROT_EXEC}};
 constexpr FlagPair kMapFlags[] = {
     {MAP::SHARED, MAP_SHARED}, {MAP::PRIVATE, MAP_PRIVATE}, {MAP::ANONYMOUS, MAP_ANONYMOUS}};
 constexpr FlagPair kMsyncFlags[] = {
     {MS::ASYNC, MS_ASYNC}, {MS::INVALIDATE, MS_INVALIDATE}, {MS::SYNC, MS_SYNC}};
 constexpr FlagPair kMremapFlags[] = {{MREMAP::MAYMOVE, MREMAP_MAYMOVE}};
-constexpr FlagPair kWhences[] = {{SEEK::SET, SEEK_SET}, {SEEK::CUR, SEEK_CUR},
-                                 {SEEK::END, SEEK_END}, {SEEK::DATA, SEEK_DATA},
+constexpr FlagPair kWhences[] = {{SEEK::SET, SEEK_SET},
+                                 {SEEK::CUR, SEEK_CUR},
+                                 {SEEK::END, SEEK_END},
+                                 {SEEK::DATA, SEEK_DATA},
                                  {SEEK::HOLE, SEEK_HOLE}};
 constexpr FlagPair kFileTypes[] = {
     {static_cast<int>(S::IFSOCK), S_IFSOCK}, {static_cast<int>(S::IFLNK), S_IFLNK},
@@ -113,25 +116,54 @@ int our_open_flags(int host) {
 }
 
 // Host errno numbers we name; any other keeps its number (Errno prints it as "Unknown error N").
-constexpr std::pair<int, Errno> kErrnos[] = {
-    {EPERM, Errno::eperm},         {ENOENT, Errno::enoent},       {ESRCH, Errno::esrch},
-    {EINTR, Errno::eintr},         {EIO, Errno::eio},             {ENXIO, Errno::enxio},
-    {E2BIG, Errno::e2big},         {EBADF, Errno::ebadf},         {ECHILD, Errno::echild},
-    {EAGAIN, Errno::eagain},       {ENOMEM, Errno::enomem},       {EACCES, Errno::eacces},
-    {EFAULT, Errno::efault},       {EBUSY, Errno::ebusy},         {EEXIST, Errno::eexist},
-    {EXDEV, Errno::exdev},         {ENODEV, Errno::enodev},       {ENOTDIR, Errno::enotdir},
-    {EISDIR, Errno::eisdir},       {EINVAL, Errno::einval},       {ENFILE, Errno::enfile},
-    {EMFILE, Errno::emfile},       {ENOTTY, Errno::enotty},       {ETXTBSY, Errno::etxtbsy},
-    {EFBIG, Errno::efbig},         {ENOSPC, Errno::enospc},       {ESPIPE, Errno::espipe},
-    {EROFS, Errno::erofs},         {EMLINK, Errno::emlink},       {EPIPE, Errno::epipe},
-    {ERANGE, Errno::erange},       {EDEADLK, Errno::edeadlk},     {ENAMETOOLONG, Errno::enametoolong},
-    {ENOSYS, Errno::enosys},       {ENOTEMPTY, Errno::enotempty}, {ELOOP, Errno::eloop},
-    {EOVERFLOW, Errno::eoverflow}, {ENOTSOCK, Errno::enotsock},   {EOPNOTSUPP, Errno::eopnotsupp},
-    {EADDRINUSE, Errno::eaddrinuse}, {ECONNABORTED, Errno::econnaborted},
-    {ECONNRESET, Errno::econnreset}, {ESHUTDOWN, Errno::eshutdown},
-    {ETIMEDOUT, Errno::etimedout},   {ECONNREFUSED, Errno::econnrefused},
-    {EALREADY, Errno::ealready},     {EINPROGRESS, Errno::einprogress},
-    {EDQUOT, Errno::edquot}};
+constexpr std::pair<int, Errno> kErrnos[] = {{EPERM, Errno::eperm},
+                                             {ENOENT, Errno::enoent},
+                                             {ESRCH, Errno::esrch},
+                                             {EINTR, Errno::eintr},
+                                             {EIO, Errno::eio},
+                                             {ENXIO, Errno::enxio},
+                                             {E2BIG, Errno::e2big},
+                                             {EBADF, Errno::ebadf},
+                                             {ECHILD, Errno::echild},
+                                             {EAGAIN, Errno::eagain},
+                                             {ENOMEM, Errno::enomem},
+                                             {EACCES, Errno::eacces},
+                                             {EFAULT, Errno::efault},
+                                             {EBUSY, Errno::ebusy},
+                                             {EEXIST, Errno::eexist},
+                                             {EXDEV, Errno::exdev},
+                                             {ENODEV, Errno::enodev},
+                                             {ENOTDIR, Errno::enotdir},
+                                             {EISDIR, Errno::eisdir},
+                                             {EINVAL, Errno::einval},
+                                             {ENFILE, Errno::enfile},
+                                             {EMFILE, Errno::emfile},
+                                             {ENOTTY, Errno::enotty},
+                                             {ETXTBSY, Errno::etxtbsy},
+                                             {EFBIG, Errno::efbig},
+                                             {ENOSPC, Errno::enospc},
+                                             {ESPIPE, Errno::espipe},
+                                             {EROFS, Errno::erofs},
+                                             {EMLINK, Errno::emlink},
+                                             {EPIPE, Errno::epipe},
+                                             {ERANGE, Errno::erange},
+                                             {EDEADLK, Errno::edeadlk},
+                                             {ENAMETOOLONG, Errno::enametoolong},
+                                             {ENOSYS, Errno::enosys},
+                                             {ENOTEMPTY, Errno::enotempty},
+                                             {ELOOP, Errno::eloop},
+                                             {EOVERFLOW, Errno::eoverflow},
+                                             {ENOTSOCK, Errno::enotsock},
+                                             {EOPNOTSUPP, Errno::eopnotsupp},
+                                             {EADDRINUSE, Errno::eaddrinuse},
+                                             {ECONNABORTED, Errno::econnaborted},
+                                             {ECONNRESET, Errno::econnreset},
+                                             {ESHUTDOWN, Errno::eshutdown},
+                                             {ETIMEDOUT, Errno::etimedout},
+                                             {ECONNREFUSED, Errno::econnrefused},
+                                             {EALREADY, Errno::ealready},
+                                             {EINPROGRESS, Errno::einprogress},
+                                             {EDQUOT, Errno::edquot}};
 
 Errno from_host_errno(int host) {
   for (const auto& [number, error] : kErrnos) {

@@ -76,8 +76,7 @@ Result<Lookup> Filesystem::lookup(std::string_view path, const InodePtr& cwd) co
   return found;
 }
 
-Result<Lookup> Filesystem::lookup_no_slash_check(std::string_view path,
-                                                 const InodePtr& cwd) const {
+Result<Lookup> Filesystem::lookup_no_slash_check(std::string_view path, const InodePtr& cwd) const {
   if (path.empty()) return Errno::enoent;
   if (path.find('\0') != std::string_view::npos) return Errno::einval;  // C would cut it short
   if (path.size() >= kPathMax) return Errno::enametoolong;
@@ -237,8 +236,8 @@ Result<void> Filesystem::resize(Inode& node, std::int64_t size, std::int64_t now
   return {};
 }
 
-Result<void> Filesystem::write_at(Inode& node, std::int64_t offset,
-                                  std::span<const std::byte> data, std::int64_t now_ns) {
+Result<void> Filesystem::write_at(Inode& node, std::int64_t offset, std::span<const std::byte> data,
+                                  std::int64_t now_ns) {
   auto end = offset + static_cast<std::int64_t>(data.size());
   if (end > static_cast<std::int64_t>(node.data.size())) {
     if (auto r = resize(node, end, now_ns); !r.ok()) return r;
@@ -260,11 +259,13 @@ void Filesystem::sync_range(Inode& node, std::int64_t begin, std::int64_t end, b
   auto& durable = node.durable.data;
   if (with_size) durable.resize(node.data.size());
   auto stop = std::min<std::int64_t>(end, static_cast<std::int64_t>(durable.size()));
-  if (begin < stop) std::memcpy(durable.data() + begin, node.data.data() + begin,
-                                static_cast<std::size_t>(stop - begin));
+  if (begin < stop)
+    std::memcpy(durable.data() + begin, node.data.data() + begin,
+                static_cast<std::size_t>(stop - begin));
   auto first = page_of(begin);
   auto last = page_of(end + PAGESIZE - 1);
-  std::erase_if(node.dirty_pages, [&](const auto& p) { return p.first >= first && p.first < last; });
+  std::erase_if(node.dirty_pages,
+                [&](const auto& p) { return p.first >= first && p.first < last; });
 }
 
 void Filesystem::sync_data(Inode& node) {

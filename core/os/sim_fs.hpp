@@ -20,8 +20,8 @@
 
 namespace bl::os::sim {
 
-inline constexpr std::size_t kPipeSlots = 16;        // Linux's default: 16 pages, 65536 bytes
-inline constexpr std::uint64_t kRootIno = 2;         // as on ext4
+inline constexpr std::size_t kPipeSlots = 16;  // Linux's default: 16 pages, 65536 bytes
+inline constexpr std::uint64_t kRootIno = 2;   // as on ext4
 inline constexpr std::size_t kPathMax = 4096;
 inline constexpr std::size_t kNameMax = 255;
 
@@ -76,7 +76,7 @@ struct Inode {
   std::map<std::string, std::uint64_t, std::less<>> entries;
   std::uint64_t parent = 0;
   std::int64_t entries_dirtied_ns = -1;  // -1: the entries are durable
-  bool removed = false;       // rmdir'ed or replaced by rename: no links, no new entries
+  bool removed = false;                  // rmdir'ed or replaced by rename: no links, no new entries
   bool size_cleared = false;  // rmdir'ed: ext4 sets its size to 0 (rename's victim keeps 4096)
 
   Device device = Device::none;
@@ -144,11 +144,11 @@ class Filesystem {
   std::int64_t bytes_used() const { return *usage_; }
 
   // Durability.
-  void sync_data(Inode& node);                     // fdatasync: data and size
-  void sync_all(Inode& node);                      // fsync: data, size, mode, times, entries
+  void sync_data(Inode& node);  // fdatasync: data and size
+  void sync_all(Inode& node);   // fsync: data, size, mode, times, entries
   void sync_range(Inode& node, std::int64_t begin, std::int64_t end, bool with_size);
   void writeback(std::int64_t now_ns, std::int64_t expire_ns);  // the flusher thread
-  void crash();                                    // keep only what is durable
+  void crash();                                                 // keep only what is durable
 
  private:
   void forget_if_unnamed(const Inode& node);

@@ -34,8 +34,7 @@ bool overflows_offset(std::int64_t position, std::size_t count) {
 bool is_dot_name(std::string_view name) { return name == "." || name == ".."; }
 
 // Whether `dir` is `node` or one of its ancestors, following ".." up to the root.
-bool is_ancestor_or_self(const sim::Filesystem& fs, const sim::InodePtr& dir,
-                         sim::InodePtr node) {
+bool is_ancestor_or_self(const sim::Filesystem& fs, const sim::InodePtr& dir, sim::InodePtr node) {
   for (; node; node = node == fs.root() ? nullptr : fs.get(node->parent)) {
     if (node == dir) return true;
   }
@@ -107,9 +106,11 @@ void SimKernel::open_std_streams() {
       (void)install(end, false, 1);
       break;
     }
-    case StdStream::file:
-      (void)install(open_file(kStdoutFile, O::WRONLY | O::CREAT | O::TRUNC, 0644).value(), false, 1);
+    case StdStream::file: {
+      auto file = open_file(kStdoutFile, O::WRONLY | O::CREAT | O::TRUNC, 0644).value();
+      (void)install(file, false, 1);
       break;
+    }
   }
   (void)install(terminal, false, 2);
 }
@@ -147,8 +148,8 @@ Result<Fd> SimKernel::install(std::shared_ptr<OpenFile> file, bool cloexec, Fd l
   return Errno::emfile;
 }
 
-Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_view path,
-                                                                  int flags, std::uint32_t mode) {
+Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_view path, int flags,
+                                                                  std::uint32_t mode) {
   auto found = fs_.lookup_no_slash_check(path, cwd_);
   if (!found.ok()) return found.error();
   auto& [parent, name, node, trailing_slash] = found.value();
@@ -325,7 +326,8 @@ Result<std::size_t> SimKernel::read_at(OpenFile& file, std::span<std::byte> buff
   if (overflows_offset(*offset, buffer.size())) return Errno::einval;
   auto size = static_cast<std::int64_t>(node.data.size());
   if (*offset >= size || buffer.empty()) return std::size_t{0};  // before O_DIRECT's checks
-  if (auto r = check_direct_io(file, buffer.data(), buffer.size(), *offset); !r.ok()) return r.error();
+  if (auto r = check_direct_io(file, buffer.data(), buffer.size(), *offset); !r.ok())
+    return r.error();
   auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - *offset, buffer.size()));
   std::memcpy(buffer.data(), node.data.data() + *offset, n);
   *offset += static_cast<std::int64_t>(n);
@@ -342,7 +344,9 @@ Result<std::size_t> SimKernel::write_at(OpenFile& file, std::span<const std::byt
       terminal_output_.append(as_text(data));
       charge_copy(data.size());
       return data.size();
-    case sim::Device::null: case sim::Device::zero: case sim::Device::urandom:
+    case sim::Device::null:
+    case sim::Device::zero:
+    case sim::Device::urandom:
       return data.size();
     case sim::Device::none:
       break;
@@ -354,13 +358,15 @@ Result<std::size_t> SimKernel::write_at(OpenFile& file, std::span<const std::byt
   if (overflows_offset(position, data.size())) return Errno::einval;
   // The largest file size cuts a write short, or refuses it at the limit.
   if (position >= kMaxFileSize) return Errno::efbig;
-  data = data.first(static_cast<std::size_t>(std::min<std::int64_t>(kMaxFileSize - position, data.size())));
+  data = data.first(
+      static_cast<std::size_t>(std::min<std::int64_t>(kMaxFileSize - position, data.size())));
   if (auto r = check_direct_io(file, data.data(), data.size(), position); !r.ok()) return r.error();
   auto written = fs_.write_at(node, position, data, clock_now());
   if (!written.ok()) {
     // Out of space: write what still fits, as a short write, or fail when nothing does.
     auto room = options_.max_bytes - fs_.bytes_used();
-    auto fits = std::clamp<std::int64_t>(size + room - position, 0, static_cast<std::int64_t>(data.size()));
+    auto fits =
+        std::clamp<std::int64_t>(size + room - position, 0, static_cast<std::int64_t>(data.size()));
     if (fits == 0) return written.error();
     data = data.first(static_cast<std::size_t>(fits));
     (void)fs_.write_at(node, position, data, clock_now());
@@ -486,7 +492,9 @@ Result<std::int64_t> SimKernel::lseek(Fd fd, std::int64_t offset, int whence) {
   auto size = node.is_dir() ? PAGESIZE : static_cast<std::int64_t>(node.data.size());
   std::int64_t position = 0;
   switch (whence) {
-    case SEEK::SET: position = offset; break;
+    case SEEK::SET:
+      position = offset;
+      break;
     case SEEK::CUR:
       if (__builtin_add_overflow(f.offset, offset, &position)) return Errno::einval;
       break;
@@ -501,7 +509,8 @@ Result<std::int64_t> SimKernel::lseek(Fd fd, std::int64_t offset, int whence) {
       if (offset < 0 || offset >= size) return Errno::enxio;
       position = size;
       break;
-    default: return Errno::einval;
+    default:
+      return Errno::einval;
   }
   if (position < 0 || (node.is_regular() && position > kMaxFileSize)) return Errno::einval;
   f.offset = position;
@@ -516,10 +525,10 @@ Stat SimKernel::stat_of(const sim::Inode& node) const {
   // A removed directory (still open, or someone's working directory) has no links left, not
   // even its own "."; ext4's rmdir also sets its size to 0, but keeps its block until the
   // inode is freed.
-  st.st_nlink = node.pipe ? 1
+  st.st_nlink = node.pipe                          ? 1
                 : node.device != sim::Device::none ? 1
-                : node.removed ? 0
-                               : fs_.nlink(node);
+                : node.removed                     ? 0
+                                                   : fs_.nlink(node);
   st.st_size = node.is_regular() ? static_cast<std::int64_t>(node.data.size())
                : node.is_dir()   ? (node.size_cleared ? 0 : PAGESIZE)
                                  : 0;

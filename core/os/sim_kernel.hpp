@@ -35,9 +35,9 @@ struct CostModel {
 enum class StdStream { terminal, pipe, file };
 
 struct SimOptions {
-  std::int64_t max_bytes = 256 << 20;     // total file data: ENOSPC beyond
-  std::int64_t max_inodes = 10'000;       // ENOSPC beyond
-  int max_open_files = 1024;              // RLIMIT_NOFILE: EMFILE beyond
+  std::int64_t max_bytes = 256 << 20;  // total file data: ENOSPC beyond
+  std::int64_t max_inodes = 10'000;    // ENOSPC beyond
+  int max_open_files = 1024;           // RLIMIT_NOFILE: EMFILE beyond
   // Background writeback as Linux's flusher (dirty_expire_centisecs): dirty pages and
   // directory changes older than this become durable. Off (negative) by default, so that only
   // the program's own syncs make data durable.
@@ -49,9 +49,9 @@ struct SimOptions {
 
 // What crash() changed, path by path, for the playground to show.
 struct CrashReport {
-  std::vector<std::string> lost;        // existed before, gone after the reboot
-  std::vector<std::string> reverted;    // contents differ after the reboot
-  std::vector<std::string> resurrected; // did not exist before, back after the reboot
+  std::vector<std::string> lost;         // existed before, gone after the reboot
+  std::vector<std::string> reverted;     // contents differ after the reboot
+  std::vector<std::string> resurrected;  // did not exist before, back after the reboot
 };
 
 // One file as the playground draws it: the bytes reads see and the bytes storage holds.
@@ -150,8 +150,7 @@ class SimKernel final : public Kernel {
 
   Result<std::shared_ptr<OpenFile>> file_of(Fd fd) const;
   Result<Fd> install(std::shared_ptr<OpenFile> file, bool cloexec, Fd lowest = 0);
-  Result<std::shared_ptr<OpenFile>> open_file(std::string_view path, int flags,
-                                              std::uint32_t mode);
+  Result<std::shared_ptr<OpenFile>> open_file(std::string_view path, int flags, std::uint32_t mode);
   Result<std::size_t> read_at(OpenFile& file, std::span<std::byte> buffer, std::int64_t* offset);
   Result<std::size_t> write_at(OpenFile& file, std::span<const std::byte> data,
                                std::int64_t* offset);

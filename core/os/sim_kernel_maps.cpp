@@ -48,8 +48,8 @@ void SimKernel::push_cache_to_mappings() {
   for (auto& [addr, map] : mappings_) {
     if (!map->shared_file()) continue;
     const auto& data = map->inode->data;
-    auto available = std::clamp<std::int64_t>(static_cast<std::int64_t>(data.size()) - map->offset, 0,
-                                              static_cast<std::int64_t>(map->capacity));
+    auto available = std::clamp<std::int64_t>(static_cast<std::int64_t>(data.size()) - map->offset,
+                                              0, static_cast<std::int64_t>(map->capacity));
     auto n = static_cast<std::size_t>(available);
     if (n) std::memcpy(map->memory, data.data() + map->offset, n);
     std::memset(map->memory + n, 0, map->capacity - n);  // beyond the end of the file
@@ -132,10 +132,9 @@ Result<void> SimKernel::msync(std::byte* addr, std::size_t length, int flags) {
   if ((flags & MS::SYNC) && map->shared_file()) {
     auto begin = map->offset + static_cast<std::int64_t>(first) * PAGESIZE;
     auto end = map->offset + static_cast<std::int64_t>(last) * PAGESIZE;
-    auto dirty = std::count_if(map->inode->dirty_pages.begin(), map->inode->dirty_pages.end(),
-                               [&](const auto& p) {
-                                 return p.first * PAGESIZE >= begin && p.first * PAGESIZE < end;
-                               });
+    auto dirty = std::count_if(
+        map->inode->dirty_pages.begin(), map->inode->dirty_pages.end(),
+        [&](const auto& p) { return p.first * PAGESIZE >= begin && p.first * PAGESIZE < end; });
     fs_.sync_range(*map->inode, begin, end, true);
     charge_storage(static_cast<std::size_t>(dirty) * PAGESIZE);
   }
@@ -241,7 +240,8 @@ Result<std::size_t> SimKernel::copy_file_range(Fd in_fd, std::int64_t* in_offset
   n = std::min(n, kMaxFileSize - to);
   bool same_file = source.inode == target.inode;
   if (same_file && from < to + n && to < from + n) return Errno::einval;
-  std::vector<std::byte> chunk(source.inode->data.begin() + from, source.inode->data.begin() + from + n);
+  std::vector<std::byte> chunk(source.inode->data.begin() + from,
+                               source.inode->data.begin() + from + n);
   if (auto r = fs_.write_at(*target.inode, to, chunk, clock_now()); !r.ok()) return r.error();
   from += n;
   to += n;

@@ -39,7 +39,7 @@ struct SimKernel::Mapping {
   std::int64_t offset = 0;
   int prot = 0;
   int flags = 0;
-  std::vector<bool> pages;   // which pages are still mapped (munmap can remove a few)
+  std::vector<bool> pages;  // which pages are still mapped (munmap can remove a few)
 
   explicit Mapping(std::size_t bytes)
       : memory(static_cast<std::byte*>(::operator new(bytes, std::align_val_t(PAGESIZE)))),

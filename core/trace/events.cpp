@@ -97,14 +97,29 @@ std::string strace_quoted(const std::string& bytes, bool truncated) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     auto c = static_cast<unsigned char>(bytes[i]);
     switch (c) {
-      case '"': text += "\\\""; continue;
-      case '\\': text += "\\\\"; continue;
-      case '\t': text += "\\t"; continue;
-      case '\n': text += "\\n"; continue;
-      case '\v': text += "\\v"; continue;
-      case '\f': text += "\\f"; continue;
-      case '\r': text += "\\r"; continue;
-      default: break;
+      case '"':
+        text += "\\\"";
+        continue;
+      case '\\':
+        text += "\\\\";
+        continue;
+      case '\t':
+        text += "\\t";
+        continue;
+      case '\n':
+        text += "\\n";
+        continue;
+      case '\v':
+        text += "\\v";
+        continue;
+      case '\f':
+        text += "\\f";
+        continue;
+      case '\r':
+        text += "\\r";
+        continue;
+      default:
+        break;
     }
     if (c >= 0x20 && c < 0x7f) {
       text += static_cast<char>(c);
@@ -126,22 +141,24 @@ std::string number(std::optional<std::int64_t> value) {
   return value ? std::to_string(*value) : "NULL";
 }
 
-
 // The argument list of `e`, as strace orders the call's arguments.
 std::string arguments(const SyscallEvent& e) {
   const std::string fd = std::to_string(e.fd);
   const std::string size = e.size ? std::to_string(*e.size) : "0";
   std::string_view c = e.call;
   if (c == "openat") {
-    return "AT_FDCWD, " + quoted(e.path) + ", " + e.flags + (e.mode ? ", " + mode_octal(*e.mode) : "");
+    return "AT_FDCWD, " + quoted(e.path) + ", " + e.flags +
+           (e.mode ? ", " + mode_octal(*e.mode) : "");
   }
   if (c == "read" || c == "write" || c == "readv" || c == "writev") {
     return fd + ", " + buffer(e) + ", " + size;
   }
-  if (c == "pread64" || c == "pwrite64") return fd + ", " + buffer(e) + ", " + size + ", " + number(e.offset);
+  if (c == "pread64" || c == "pwrite64")
+    return fd + ", " + buffer(e) + ", " + size + ", " + number(e.offset);
   if (c == "lseek") return fd + ", " + number(e.offset) + ", " + e.flags;
   if (c == "newfstatat") {
-    return e.fd >= 0 ? fd + ", \"\", ..., AT_EMPTY_PATH" : "AT_FDCWD, " + quoted(e.path) + ", ..., 0";
+    return e.fd >= 0 ? fd + ", \"\", ..., AT_EMPTY_PATH"
+                     : "AT_FDCWD, " + quoted(e.path) + ", ..., 0";
   }
   if (c == "ftruncate") return fd + ", " + number(e.offset);
   if (c == "ioctl" || c == "fcntl") return fd + ", " + e.flags;
@@ -154,15 +171,19 @@ std::string arguments(const SyscallEvent& e) {
   }
   if (c == "mmap") return "NULL, " + size + ", " + e.flags + ", " + fd + ", " + number(e.offset);
   if (c == "msync" || c == "munmap" || c == "mremap") {
-    return hex_address(e.address.value_or(0)) + ", " + size + (e.flags.empty() ? "" : ", " + e.flags);
+    return hex_address(e.address.value_or(0)) + ", " + size +
+           (e.flags.empty() ? "" : ", " + e.flags);
   }
   if (c == "sendfile") {
-    return fd + ", " + std::to_string(e.fd2) + ", " + (e.offset ? "[" + number(e.offset) + "]" : "NULL") +
-           ", " + size;
+    return fd + ", " + std::to_string(e.fd2) + ", " +
+           (e.offset ? "[" + number(e.offset) + "]" : "NULL") + ", " + size;
   }
   if (c == "copy_file_range") {
-    auto ptr = [](std::optional<std::int64_t> v) { return v ? "[" + std::to_string(*v) + "]" : std::string("NULL"); };
-    return fd + ", " + ptr(e.offset) + ", " + std::to_string(e.fd2) + ", " + ptr(e.offset2) + ", " + size + ", 0";
+    auto ptr = [](std::optional<std::int64_t> v) {
+      return v ? "[" + std::to_string(*v) + "]" : std::string("NULL");
+    };
+    return fd + ", " + ptr(e.offset) + ", " + std::to_string(e.fd2) + ", " + ptr(e.offset2) + ", " +
+           size + ", 0";
   }
   if (c == "clock_nanosleep") return "CLOCK_MONOTONIC, 0, " + size + "ns";
   return fd;  // close, fsync, fdatasync, fcntl-less single-fd calls
@@ -175,7 +196,9 @@ std::string to_strace(const SyscallEvent& e) {
   if (e.error != os::Errno::none) {
     return text + "-1 " + std::string(os::errno_name(e.error)) + " (" + os::strerror(e.error) + ")";
   }
-  return text + (e.call == "mmap" || e.call == "mremap" ? hex_address(static_cast<std::uint64_t>(e.result)) : std::to_string(e.result));
+  return text + (e.call == "mmap" || e.call == "mremap"
+                     ? hex_address(static_cast<std::uint64_t>(e.result))
+                     : std::to_string(e.result));
 }
 
 }  // namespace bl::trace

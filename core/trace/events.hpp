@@ -22,30 +22,30 @@ namespace bl::trace {
 
 struct SyscallEvent {
   std::uint64_t seq = 0;
-  std::string_view call;                  // strace's name for the call
-  int fd = -1;                            // the first descriptor argument
-  int fd2 = -1;                           // a second one (dup2's target, sendfile's input, a pipe's write end)
+  std::string_view call;  // strace's name for the call
+  int fd = -1;            // the first descriptor argument
+  int fd2 = -1;           // a second one (dup2's target, sendfile's input, a pipe's write end)
   std::string path, path2;
-  std::optional<std::int64_t> offset;     // a file offset or position argument
-  std::optional<std::int64_t> offset2;    // a second one (copy_file_range's output offset)
-  std::optional<std::uint64_t> size;      // a byte count or length argument
-  std::optional<std::uint64_t> address;   // a memory address argument (msync, munmap, mremap)
-  std::string flags;                      // symbolic: "O_RDONLY|O_CLOEXEC", "SEEK_CUR", "TCGETS"
-  std::optional<std::uint32_t> mode;      // creation mode of openat and mkdir
-  std::optional<std::string> data;        // the first bytes a read or write moved
-  bool data_truncated = false;            // ... and there were more
-  std::int64_t result = 0;                // the return value; -1 when error is set
+  std::optional<std::int64_t> offset;    // a file offset or position argument
+  std::optional<std::int64_t> offset2;   // a second one (copy_file_range's output offset)
+  std::optional<std::uint64_t> size;     // a byte count or length argument
+  std::optional<std::uint64_t> address;  // a memory address argument (msync, munmap, mremap)
+  std::string flags;                     // symbolic: "O_RDONLY|O_CLOEXEC", "SEEK_CUR", "TCGETS"
+  std::optional<std::uint32_t> mode;     // creation mode of openat and mkdir
+  std::optional<std::string> data;       // the first bytes a read or write moved
+  bool data_truncated = false;           // ... and there were more
+  std::int64_t result = 0;               // the return value; -1 when error is set
   os::Errno error = os::Errno::none;
-  std::int64_t sim_ns = 0;                // duration on the kernel's monotonic clock
-  std::int64_t real_ns = 0;               // duration on the host's clock
+  std::int64_t sim_ns = 0;   // duration on the kernel's monotonic clock
+  std::int64_t real_ns = 0;  // duration on the host's clock
 };
 
 struct ObjectEvent {
   std::uint64_t seq = 0;
-  std::uint64_t object = 0;               // a stable id for the reporting object
-  std::string type;                       // Python class name, e.g. "BufferedWriter"
-  std::string action;                     // what just happened: "write", "flush", "close", ...
-  nlohmann::json state;                   // the object's observable state after it
+  std::uint64_t object = 0;  // a stable id for the reporting object
+  std::string type;          // Python class name, e.g. "BufferedWriter"
+  std::string action;        // what just happened: "write", "flush", "close", ...
+  nlohmann::json state;      // the object's observable state after it
 };
 
 using Event = std::variant<SyscallEvent, ObjectEvent>;

@@ -34,39 +34,52 @@ std::string open_flag_names(int flags) {
   static constexpr const char* access[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
   // O_SYNC contains O_DSYNC's bit, so it is tried first.
   return bit_names(flags & ~O::ACCMODE,
-                   {{O::SYNC, "O_SYNC"}, {O::DSYNC, "O_DSYNC"}, {O::NONBLOCK, "O_NONBLOCK"},
-                    {O::APPEND, "O_APPEND"}, {O::CREAT, "O_CREAT"}, {O::EXCL, "O_EXCL"},
-                    {O::NOCTTY, "O_NOCTTY"}, {O::TRUNC, "O_TRUNC"}, {O::DIRECT, "O_DIRECT"},
-                    {O::LARGEFILE, "O_LARGEFILE"}, {O::DIRECTORY, "O_DIRECTORY"},
-                    {O::NOFOLLOW, "O_NOFOLLOW"}, {O::CLOEXEC, "O_CLOEXEC"}},
+                   {{O::SYNC, "O_SYNC"},
+                    {O::DSYNC, "O_DSYNC"},
+                    {O::NONBLOCK, "O_NONBLOCK"},
+                    {O::APPEND, "O_APPEND"},
+                    {O::CREAT, "O_CREAT"},
+                    {O::EXCL, "O_EXCL"},
+                    {O::NOCTTY, "O_NOCTTY"},
+                    {O::TRUNC, "O_TRUNC"},
+                    {O::DIRECT, "O_DIRECT"},
+                    {O::LARGEFILE, "O_LARGEFILE"},
+                    {O::DIRECTORY, "O_DIRECTORY"},
+                    {O::NOFOLLOW, "O_NOFOLLOW"},
+                    {O::CLOEXEC, "O_CLOEXEC"}},
                    access[flags & O::ACCMODE]);
 }
 
 std::string pipe_flag_names(int flags) {
   using namespace os;
-  return bit_names(flags, {{O::NONBLOCK, "O_NONBLOCK"}, {O::DIRECT, "O_DIRECT"}, {O::CLOEXEC, "O_CLOEXEC"}});
+  return bit_names(
+      flags, {{O::NONBLOCK, "O_NONBLOCK"}, {O::DIRECT, "O_DIRECT"}, {O::CLOEXEC, "O_CLOEXEC"}});
 }
 
 std::string whence_name(int whence) {
-  static constexpr const char* names[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"};
+  static constexpr const char* names[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA",
+                                          "SEEK_HOLE"};
   return whence >= 0 && whence < 5 ? names[whence] : std::to_string(whence) + " /* SEEK_??? */";
 }
 
 std::string prot_names(int prot) {
   using namespace os;
   if (prot == PROT::NONE) return "PROT_NONE";
-  return bit_names(prot, {{PROT::READ, "PROT_READ"}, {PROT::WRITE, "PROT_WRITE"}, {PROT::EXEC, "PROT_EXEC"}});
+  return bit_names(
+      prot, {{PROT::READ, "PROT_READ"}, {PROT::WRITE, "PROT_WRITE"}, {PROT::EXEC, "PROT_EXEC"}});
 }
 
 std::string map_flag_names(int flags) {
   using namespace os;
-  return bit_names(flags, {{MAP::SHARED, "MAP_SHARED"}, {MAP::PRIVATE, "MAP_PRIVATE"},
+  return bit_names(flags, {{MAP::SHARED, "MAP_SHARED"},
+                           {MAP::PRIVATE, "MAP_PRIVATE"},
                            {MAP::ANONYMOUS, "MAP_ANONYMOUS"}});
 }
 
 std::string msync_flag_names(int flags) {
   using namespace os;
-  return bit_names(flags, {{MS::ASYNC, "MS_ASYNC"}, {MS::INVALIDATE, "MS_INVALIDATE"}, {MS::SYNC, "MS_SYNC"}});
+  return bit_names(
+      flags, {{MS::ASYNC, "MS_ASYNC"}, {MS::INVALIDATE, "MS_INVALIDATE"}, {MS::SYNC, "MS_SYNC"}});
 }
 
 std::string mode_octal(std::uint32_t mode) {

@@ -18,7 +18,8 @@ nlohmann::json to_json(const std::vector<os::FileState>& files) {
 }
 
 nlohmann::json to_json(const os::CrashReport& report) {
-  return {{"lost", report.lost}, {"reverted", report.reverted}, {"resurrected", report.resurrected}};
+  return {
+      {"lost", report.lost}, {"reverted", report.reverted}, {"resurrected", report.resurrected}};
 }
 
 }  // namespace bl::trace

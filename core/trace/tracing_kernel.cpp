@@ -15,11 +15,19 @@ using os::Result;
 std::int64_t returned(std::size_t n) { return static_cast<std::int64_t>(n); }
 std::int64_t returned(std::int64_t n) { return n; }
 std::int64_t returned(int n) { return n; }
-std::int64_t returned(std::byte* addr) { return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(addr)); }
-std::int64_t returned(const std::string& text) { return static_cast<std::int64_t>(text.size()) + 1; }
-std::int64_t returned(const std::vector<std::string>& names) { return static_cast<std::int64_t>(names.size()); }
+std::int64_t returned(std::byte* addr) {
+  return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(addr));
+}
+std::int64_t returned(const std::string& text) {
+  return static_cast<std::int64_t>(text.size()) + 1;
+}
+std::int64_t returned(const std::vector<std::string>& names) {
+  return static_cast<std::int64_t>(names.size());
+}
 template <class T>
-std::int64_t returned(const T&) { return 0; }
+std::int64_t returned(const T&) {
+  return 0;
+}
 
 std::uint64_t address_of(const std::byte* addr) { return reinterpret_cast<std::uintptr_t>(addr); }
 
@@ -32,7 +40,8 @@ Result<T> TracingKernel::record(SyscallEvent& event, Call&& call) {
   auto real_start = std::chrono::steady_clock::now();
   Result<T> result = call();
   event.real_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::steady_clock::now() - real_start).count();
+                      std::chrono::steady_clock::now() - real_start)
+                      .count();
   event.sim_ns = inner_.clock_gettime(os::Clock::monotonic) - sim_start;
   if (!result.ok()) {
     event.result = -1;
@@ -76,7 +85,8 @@ Result<std::size_t> TracingKernel::write(os::Fd fd, std::span<const std::byte> d
   return record<std::size_t>(e, [&] { return inner_.write(fd, data); });
 }
 
-Result<std::size_t> TracingKernel::pread(os::Fd fd, std::span<std::byte> buffer, std::int64_t offset) {
+Result<std::size_t> TracingKernel::pread(os::Fd fd, std::span<std::byte> buffer,
+                                         std::int64_t offset) {
   SyscallEvent e{.call = "pread64", .fd = fd, .offset = offset, .size = buffer.size()};
   return record<std::size_t>(e, [&] {
     auto n = inner_.pread(fd, buffer, offset);
@@ -85,7 +95,8 @@ Result<std::size_t> TracingKernel::pread(os::Fd fd, std::span<std::byte> buffer,
   });
 }
 
-Result<std::size_t> TracingKernel::pwrite(os::Fd fd, std::span<const std::byte> data, std::int64_t offset) {
+Result<std::size_t> TracingKernel::pwrite(os::Fd fd, std::span<const std::byte> data,
+                                          std::int64_t offset) {
   SyscallEvent e{.call = "pwrite64", .fd = fd, .offset = offset, .size = data.size()};
   preview(e, data);
   return record<std::size_t>(e, [&] { return inner_.pwrite(fd, data, offset); });
@@ -98,7 +109,8 @@ Result<std::size_t> TracingKernel::readv(os::Fd fd, std::span<const std::span<st
   return record<std::size_t>(e, [&] { return inner_.readv(fd, buffers); });
 }
 
-Result<std::size_t> TracingKernel::writev(os::Fd fd, std::span<const std::span<const std::byte>> buffers) {
+Result<std::size_t> TracingKernel::writev(os::Fd fd,
+                                          std::span<const std::span<const std::byte>> buffers) {
   std::size_t total = 0;
   for (auto b : buffers) total += b.size();
   SyscallEvent e{.call = "writev", .fd = fd, .size = total};
@@ -175,7 +187,8 @@ Result<void> TracingKernel::fcntl_setfl(os::Fd fd, int flags) {
 }
 
 Result<os::Fd> TracingKernel::dup(os::Fd fd, bool cloexec) {
-  SyscallEvent e{.call = cloexec ? "fcntl" : "dup", .fd = fd, .flags = cloexec ? "F_DUPFD_CLOEXEC, 0" : ""};
+  SyscallEvent e{
+      .call = cloexec ? "fcntl" : "dup", .fd = fd, .flags = cloexec ? "F_DUPFD_CLOEXEC, 0" : ""};
   return record<os::Fd>(e, [&] { return inner_.dup(fd, cloexec); });
 }
 
@@ -234,13 +247,19 @@ Result<void> TracingKernel::chdir(std::string_view path) {
 
 Result<std::byte*> TracingKernel::mmap(std::size_t length, int prot, int flags, os::Fd fd,
                                        std::int64_t offset) {
-  SyscallEvent e{.call = "mmap", .fd = fd, .offset = offset, .size = length,
+  SyscallEvent e{.call = "mmap",
+                 .fd = fd,
+                 .offset = offset,
+                 .size = length,
                  .flags = prot_names(prot) + ", " + map_flag_names(flags)};
   return record<std::byte*>(e, [&] { return inner_.mmap(length, prot, flags, fd, offset); });
 }
 
 Result<void> TracingKernel::msync(std::byte* addr, std::size_t length, int flags) {
-  SyscallEvent e{.call = "msync", .size = length, .address = address_of(addr), .flags = msync_flag_names(flags)};
+  SyscallEvent e{.call = "msync",
+                 .size = length,
+                 .address = address_of(addr),
+                 .flags = msync_flag_names(flags)};
   return record<void>(e, [&] { return inner_.msync(addr, length, flags); });
 }
 
@@ -251,8 +270,11 @@ Result<void> TracingKernel::munmap(std::byte* addr, std::size_t length) {
 
 Result<std::byte*> TracingKernel::mremap(std::byte* addr, std::size_t old_length,
                                          std::size_t new_length, int flags) {
-  SyscallEvent e{.call = "mremap", .size = old_length, .address = address_of(addr),
-                 .flags = std::to_string(new_length) + (flags & os::MREMAP::MAYMOVE ? ", MREMAP_MAYMOVE" : ", 0")};
+  SyscallEvent e{.call = "mremap",
+                 .size = old_length,
+                 .address = address_of(addr),
+                 .flags = std::to_string(new_length) +
+                          (flags & os::MREMAP::MAYMOVE ? ", MREMAP_MAYMOVE" : ", 0")};
   return record<std::byte*>(e, [&] { return inner_.mremap(addr, old_length, new_length, flags); });
 }
 
@@ -263,16 +285,19 @@ Result<std::size_t> TracingKernel::sendfile(os::Fd out_fd, os::Fd in_fd, std::in
   return record<std::size_t>(e, [&] { return inner_.sendfile(out_fd, in_fd, offset, count); });
 }
 
-Result<std::size_t> TracingKernel::copy_file_range(os::Fd in_fd, std::int64_t* in_offset, os::Fd out_fd,
-                                                   std::int64_t* out_offset, std::size_t length) {
+Result<std::size_t> TracingKernel::copy_file_range(os::Fd in_fd, std::int64_t* in_offset,
+                                                   os::Fd out_fd, std::int64_t* out_offset,
+                                                   std::size_t length) {
   SyscallEvent e{.call = "copy_file_range", .fd = in_fd, .fd2 = out_fd, .size = length};
   if (in_offset) e.offset = *in_offset;
   if (out_offset) e.offset2 = *out_offset;
-  return record<std::size_t>(e, [&] { return inner_.copy_file_range(in_fd, in_offset, out_fd, out_offset, length); });
+  return record<std::size_t>(
+      e, [&] { return inner_.copy_file_range(in_fd, in_offset, out_fd, out_offset, length); });
 }
 
 void TracingKernel::nanosleep(std::int64_t nanoseconds) {
-  SyscallEvent e{.call = "clock_nanosleep", .size = static_cast<std::uint64_t>(std::max<std::int64_t>(nanoseconds, 0))};
+  SyscallEvent e{.call = "clock_nanosleep",
+                 .size = static_cast<std::uint64_t>(std::max<std::int64_t>(nanoseconds, 0))};
   (void)record<void>(e, [&] {
     inner_.nanosleep(nanoseconds);
     return Result<void>();

@@ -21,10 +21,13 @@ class TracingKernel final : public os::Kernel {
   os::Result<void> close(os::Fd fd) override;
   os::Result<std::size_t> read(os::Fd fd, std::span<std::byte> buffer) override;
   os::Result<std::size_t> write(os::Fd fd, std::span<const std::byte> data) override;
-  os::Result<std::size_t> pread(os::Fd fd, std::span<std::byte> buffer, std::int64_t offset) override;
-  os::Result<std::size_t> pwrite(os::Fd fd, std::span<const std::byte> data, std::int64_t offset) override;
+  os::Result<std::size_t> pread(os::Fd fd, std::span<std::byte> buffer,
+                                std::int64_t offset) override;
+  os::Result<std::size_t> pwrite(os::Fd fd, std::span<const std::byte> data,
+                                 std::int64_t offset) override;
   os::Result<std::size_t> readv(os::Fd fd, std::span<const std::span<std::byte>> buffers) override;
-  os::Result<std::size_t> writev(os::Fd fd, std::span<const std::span<const std::byte>> buffers) override;
+  os::Result<std::size_t> writev(os::Fd fd,
+                                 std::span<const std::span<const std::byte>> buffers) override;
   os::Result<std::int64_t> lseek(os::Fd fd, std::int64_t offset, int whence) override;
   os::Result<os::Stat> fstat(os::Fd fd) override;
   os::Result<os::Stat> stat(std::string_view path) override;

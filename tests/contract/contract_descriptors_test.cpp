@@ -47,8 +47,8 @@ TEST_CASE_TEMPLATE("fcntl_getfl: access mode and status flags as Linux reports t
   F f;
   auto& k = f.kernel;
   const auto p = f.path("f");
-  const Fd created = must(
-      k.open(p, O::RDWR | O::CREAT | O::EXCL | O::TRUNC | O::NOCTTY | O::CLOEXEC, 0600));
+  const Fd created =
+      must(k.open(p, O::RDWR | O::CREAT | O::EXCL | O::TRUNC | O::NOCTTY | O::CLOEXEC, 0600));
   CHECK(must(k.fcntl_getfl(created)) == (O::RDWR | O::LARGEFILE));
   const Fd ro = must(k.open(p, O::RDONLY));
   CHECK(must(k.fcntl_getfl(ro)) == (O::RDONLY | O::LARGEFILE));
@@ -104,8 +104,7 @@ TEST_CASE_TEMPLATE("fcntl_setfl changes O_APPEND and O_NONBLOCK only", F, BL_CON
   must(k.close(w));
 }
 
-TEST_CASE_TEMPLATE("dup shares the open file: position and status flags", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("dup shares the open file: position and status flags", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   const auto p = f.path("f");

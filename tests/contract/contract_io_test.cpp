@@ -96,8 +96,7 @@ TEST_CASE_TEMPLATE("writing past the end leaves zeros in the gap", F, BL_CONTRAC
   CHECK(read_file(k, p) == std::string(10, '\0') + "x" + std::string(4, '\0') + "y");
 }
 
-TEST_CASE_TEMPLATE("reading and writing through descriptors that cannot", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("reading and writing through descriptors that cannot", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   std::string one(1, '\0');
@@ -168,7 +167,7 @@ TEST_CASE_TEMPLATE("lseek: SEEK_DATA and SEEK_HOLE on a file without holes", F,
   const Fd fd = must(k.open(p, O::RDONLY));
   CHECK(must(k.lseek(fd, 0, SEEK::DATA)) == 0);
   CHECK(must(k.lseek(fd, 3, SEEK::DATA)) == 3);
-  CHECK(tell(k, fd) == 3);  // they move the position like any seek
+  CHECK(tell(k, fd) == 3);                       // they move the position like any seek
   CHECK(must(k.lseek(fd, 0, SEEK::HOLE)) == 5);  // the virtual hole at the end of the file
   CHECK(must(k.lseek(fd, 3, SEEK::HOLE)) == 5);
   CHECK(k.lseek(fd, 5, SEEK::DATA).error() == Errno::enxio);  // at or past the end

@@ -158,8 +158,7 @@ TEST_CASE_TEMPLATE("anonymous maps are zero-filled", F, BL_CONTRACT_KERNELS) {
   CHECK(k.mmap(0, PROT::READ, MAP::PRIVATE | MAP::ANONYMOUS, -1, 0).error() == Errno::einval);
 }
 
-TEST_CASE_TEMPLATE("sendfile with an offset leaves in's position alone", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("sendfile with an offset leaves in's position alone", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   write_file(k, f.path("in"), "0123456789");
@@ -182,8 +181,7 @@ TEST_CASE_TEMPLATE("sendfile with an offset leaves in's position alone", F,
   CHECK(read_file(k, f.path("out")) == "23456789");
 }
 
-TEST_CASE_TEMPLATE("sendfile without an offset advances in's position", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("sendfile without an offset advances in's position", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   write_file(k, f.path("in"), "0123456789");
@@ -247,7 +245,9 @@ TEST_CASE_TEMPLATE("copy_file_range copies and moves offsets as sendfile does", 
   CHECK(out_offset == 6);
   CHECK(tell(k, in) == 0);
   CHECK(tell(k, out) == 0);
-  CHECK(pread_text(k, out, 100, 0) == std::string("\0\0" "3456", 6));
+  CHECK(pread_text(k, out, 100, 0) == std::string("\0\0"
+                                                  "3456",
+                                                  6));
 
   // Without offsets, both file positions are used and advanced.
   CHECK(must(k.lseek(in, 8, SEEK::SET)) == 8);
@@ -293,8 +293,7 @@ TEST_CASE_TEMPLATE("copy_file_range errors", F, BL_CONTRACT_KERNELS) {
   for (Fd fd : {in, out, dir, append, wo, r, w}) must(k.close(fd));
 }
 
-TEST_CASE_TEMPLATE("clocks: monotonic never goes back; nanosleep sleeps", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("clocks: monotonic never goes back; nanosleep sleeps", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   const auto first = k.clock_gettime(Clock::monotonic);
@@ -310,8 +309,7 @@ TEST_CASE_TEMPLATE("clocks: monotonic never goes back; nanosleep sleeps", F,
 // Offsets at the limits (M = ext4's largest file size), checked with python3's os.sendfile and
 // os.copy_file_range on these machines. Copies that would end just below M are left out: on
 // ext4 they make a sparse 16 TiB file, which SimKernel (dense files) refuses for space.
-TEST_CASE_TEMPLATE("sendfile and copy_file_range at the limits of a file", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("sendfile and copy_file_range at the limits of a file", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   constexpr std::int64_t kMaxFile = 17'592'186'040'320;

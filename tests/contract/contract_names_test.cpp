@@ -173,8 +173,7 @@ TEST_CASE_TEMPLATE("chdir makes relative names resolve in the new directory", F,
   CHECK(must(k.getcwd()) == guard.saved());
 }
 
-TEST_CASE_TEMPLATE("getcwd of a removed working directory gives ENOENT", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("getcwd of a removed working directory gives ENOENT", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   CwdGuard guard(k);
@@ -226,8 +225,7 @@ TEST_CASE_TEMPLATE("mkdir of an existing name is EEXIST, even a file named with 
 
 // Linux looks no name up in a removed directory, so relative names there are ENOENT before any
 // other complaint, in rename as in mkdir and open.
-TEST_CASE_TEMPLATE("rename into a removed working directory gives ENOENT", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("rename into a removed working directory gives ENOENT", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   CwdGuard guard(k);
@@ -238,7 +236,7 @@ TEST_CASE_TEMPLATE("rename into a removed working directory gives ENOENT", F,
   must(k.rmdir(f.path("d/doomed")));
 
   CHECK(k.rename(f.path("file"), "new/").error() == Errno::enoent);  // not ENOTDIR
-  CHECK(k.rename(f.path("d"), "new").error() == Errno::enoent);  // not EINVAL: d was its parent
+  CHECK(k.rename(f.path("d"), "new").error() == Errno::enoent);      // not EINVAL: d was its parent
   CHECK(k.rename(f.path("file"), "new").error() == Errno::enoent);
   CHECK(k.rename(f.path("missing"), ".").error() == Errno::ebusy);  // checked before lookups
   CHECK(k.mkdir("new/").error() == Errno::enoent);

@@ -60,8 +60,7 @@ TEST_CASE_TEMPLATE("open: O_CREAT, O_EXCL and O_TRUNC", F, BL_CONTRACT_KERNELS) 
   CHECK(read_file(k, p).empty());
 }
 
-TEST_CASE_TEMPLATE("open: a new file's mode is mode & ~umask (umask 022)", F,
-                   BL_CONTRACT_KERNELS) {
+TEST_CASE_TEMPLATE("open: a new file's mode is mode & ~umask (umask 022)", F, BL_CONTRACT_KERNELS) {
   F f;
   auto& k = f.kernel;
   const Fd a = must(k.open(f.path("a"), O::WRONLY | O::CREAT, 0666));
@@ -173,8 +172,8 @@ TEST_CASE_TEMPLATE("open: O_NONBLOCK, O_SYNC and O_DSYNC on a regular file", F,
     const char* name;
     int flag;
   };
-  for (const Case c : {Case{"nonblock", O::NONBLOCK}, Case{"sync", O::SYNC},
-                       Case{"dsync", O::DSYNC}}) {
+  for (const Case c :
+       {Case{"nonblock", O::NONBLOCK}, Case{"sync", O::SYNC}, Case{"dsync", O::DSYNC}}) {
     CAPTURE(c.name);
     const auto p = f.path(c.name);
     const Fd fd = must(k.open(p, O::RDWR | O::CREAT | c.flag));

@@ -35,18 +35,16 @@ using namespace bl::contract;
 
 namespace {
 
-constexpr std::uint64_t kSeeds[] = {1,      2,      3,          4,          5,     6,
-                                    7,      8,      42,         1234,       4321,  0xbeef,
-                                    0xcafe, 0x5eed, 0x5eed5eed, 20260101};
+constexpr std::uint64_t kSeeds[] = {1,  2,    3,    4,      5,      6,      7,          8,
+                                    42, 1234, 4321, 0xbeef, 0xcafe, 0x5eed, 0x5eed5eed, 20260101};
 constexpr int kOperationsPerSeed = 3000;
 constexpr std::size_t kSlots = 10;
 
 // Few names, so that calls collide. Trailing slashes, "." and ".." exercise path resolution;
 // no name climbs above the working directory, which is always the fixture root or below it.
-constexpr std::string_view kNames[] = {"a",   "a",   "a",   "b",   "b",  "b",   "d",
-                                       "d",   "d",   "d/e", "d/e", "d/e", "d/f", "d/f",
-                                       "x",   "x",   "x/y", "x/y", "x/y", "d/",  "d/e/",
-                                       "x/",  ".",   "d/.", "d/.."};
+constexpr std::string_view kNames[] = {
+    "a",   "a", "a", "b",   "b",   "b",   "d",  "d",    "d",  "d/e", "d/e", "d/e", "d/f",
+    "d/f", "x", "x", "x/y", "x/y", "x/y", "d/", "d/e/", "x/", ".",   "d/.", "d/.."};
 // Modes that keep the owner's rwx: the tests run as root here, where permissions are not
 // checked, and SimKernel models no permission checks either.
 constexpr std::uint32_t kFileModes[] = {0666, 0644, 0600, 0640, 0777, 0700};
@@ -298,8 +296,11 @@ std::string Differential::slot_text(std::size_t i) const {
   const Slot& slot = slots_[i];
   std::string text = "slot " + std::to_string(i);
   if (!slot.open) return text + " (closed)";
-  return text + " (" + (slot.pipe ? "pipe" : slot.dir ? "dir" : "file") + ", fds " +
-         std::to_string(slot.fd[0]) + "/" + std::to_string(slot.fd[1]) + ")";
+  return text + " (" +
+         (slot.pipe  ? "pipe"
+          : slot.dir ? "dir"
+                     : "file") +
+         ", fds " + std::to_string(slot.fd[0]) + "/" + std::to_string(slot.fd[1]) + ")";
 }
 
 std::vector<std::byte> Differential::random_bytes(std::size_t size) {
@@ -318,17 +319,17 @@ void Differential::run(int count) {
   // Weighted choice of the next call.
   using Op = void (Differential::*)();
   static constexpr std::pair<Op, int> kOps[] = {
-      {&Differential::op_open, 14},    {&Differential::op_close, 7},
-      {&Differential::op_read, 10},    {&Differential::op_write, 10},
-      {&Differential::op_pread, 5},    {&Differential::op_pwrite, 5},
-      {&Differential::op_lseek, 6},    {&Differential::op_ftruncate, 4},
-      {&Differential::op_fstat, 5},    {&Differential::op_stat, 6},
-      {&Differential::op_rename, 7},   {&Differential::op_unlink, 5},
-      {&Differential::op_mkdir, 7},    {&Differential::op_rmdir, 4},
-      {&Differential::op_listdir, 3},  {&Differential::op_dup, 3},
-      {&Differential::op_dup2, 2},     {&Differential::op_sync, 1},
-      {&Differential::op_pipe, 1},     {&Differential::op_getfl, 2},
-      {&Differential::op_setfl, 2},    {&Differential::op_getcwd, 2},
+      {&Differential::op_open, 14},   {&Differential::op_close, 7},
+      {&Differential::op_read, 10},   {&Differential::op_write, 10},
+      {&Differential::op_pread, 5},   {&Differential::op_pwrite, 5},
+      {&Differential::op_lseek, 6},   {&Differential::op_ftruncate, 4},
+      {&Differential::op_fstat, 5},   {&Differential::op_stat, 6},
+      {&Differential::op_rename, 7},  {&Differential::op_unlink, 5},
+      {&Differential::op_mkdir, 7},   {&Differential::op_rmdir, 4},
+      {&Differential::op_listdir, 3}, {&Differential::op_dup, 3},
+      {&Differential::op_dup2, 2},    {&Differential::op_sync, 1},
+      {&Differential::op_pipe, 1},    {&Differential::op_getfl, 2},
+      {&Differential::op_setfl, 2},   {&Differential::op_getcwd, 2},
       {&Differential::op_chdir, 3}};
   int total = 0;
   for (const auto& op : kOps) total += op.second;
@@ -375,9 +376,8 @@ void Differential::op_open() {
 void Differential::op_close() {
   const auto slot = pick_slot();
   description_ = "close(" + slot_text(slot) + ")";
-  const auto out = compare([&](Side& side) -> Outcome {
-    return {outcome(side.k.close(fd_of(slot, side)))};
-  });
+  const auto out =
+      compare([&](Side& side) -> Outcome { return {outcome(side.k.close(fd_of(slot, side)))}; });
   if (!diverged_ && out[0].text == "ok") slots_[slot] = {};
 }
 
@@ -420,8 +420,8 @@ void Differential::op_pwrite() {
   const auto slot = pick_slot(&Slot::writable);
   const auto data = random_bytes(rng_.below(10001));
   const auto offset = random_offset();
-  description_ = "pwrite(" + slot_text(slot) + ", " + bytes_text(data) + ", " +
-                 std::to_string(offset) + ")";
+  description_ =
+      "pwrite(" + slot_text(slot) + ", " + bytes_text(data) + ", " + std::to_string(offset) + ")";
   compare([&](Side& side) -> Outcome {
     return {outcome(side.k.pwrite(fd_of(slot, side), data, offset))};
   });
@@ -435,8 +435,8 @@ void Differential::op_lseek() {
   if (whence == SEEK::END && dir) whence = SEEK::CUR;
   const std::int64_t offset = whence == SEEK::SET ? random_offset() : rng_.between(-5000, 20000);
   static constexpr const char* kWhence[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END"};
-  description_ = "lseek(" + slot_text(slot) + ", " + std::to_string(offset) + ", " +
-                 kWhence[whence] + ")";
+  description_ =
+      "lseek(" + slot_text(slot) + ", " + std::to_string(offset) + ", " + kWhence[whence] + ")";
   compare([&](Side& side) -> Outcome {
     return {outcome(side.k.lseek(fd_of(slot, side), offset, whence))};
   });
@@ -466,9 +466,8 @@ void Differential::op_stat() {
 void Differential::op_rename() {
   const Path from = pick_path(), to = pick_path();
   description_ = "rename(" + from.text() + ", " + to.text() + ")";
-  compare([&](Side& side) -> Outcome {
-    return {outcome(side.k.rename(from.on(side), to.on(side)))};
-  });
+  compare(
+      [&](Side& side) -> Outcome { return {outcome(side.k.rename(from.on(side), to.on(side)))}; });
 }
 
 void Differential::op_unlink() {
@@ -551,8 +550,8 @@ void Differential::op_pipe() {
   slots_[*reader].open = false;
   if (!writer) return op_close();
   const int flags = O::NONBLOCK | (rng_.one_in(2) ? O::CLOEXEC : 0);
-  description_ = "pipe(" + flags_text(flags) + ") into slots " + std::to_string(*reader) +
-                 " and " + std::to_string(*writer);
+  description_ = "pipe(" + flags_text(flags) + ") into slots " + std::to_string(*reader) + " and " +
+                 std::to_string(*writer);
   const auto out = compare([&](Side& side) -> Outcome {
     auto ends = side.k.pipe(flags);
     if (!ends.ok()) return {failed(ends)};
@@ -602,9 +601,13 @@ void Differential::op_getcwd() {
 void Differential::op_chdir() {
   std::optional<Path> path;  // none: the root itself
   switch (rng_.below(3)) {
-    case 0: break;
-    case 1: path = Path{"d", false}; break;
-    default: path = pick_path();
+    case 0:
+      break;
+    case 1:
+      path = Path{"d", false};
+      break;
+    default:
+      path = pick_path();
   }
   description_ = "chdir(" + (path ? path->text() : std::string("ROOT")) + ")";
   compare([&](Side& side) -> Outcome {

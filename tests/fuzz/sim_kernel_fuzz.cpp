@@ -15,9 +15,24 @@ namespace {
 
 using namespace bl::os;
 
-constexpr const char* kPaths[] = {"a", "b", "d", "d/e", "d/f/g", "/", ".", "..", "/tmp", "a/",
-                                  "/dev/null", "/dev/zero", "/dev/urandom", "/dev/pts/0",
-                                  "/home/learner", "", "d/..", "/d/e/"};
+constexpr const char* kPaths[] = {"a",
+                                  "b",
+                                  "d",
+                                  "d/e",
+                                  "d/f/g",
+                                  "/",
+                                  ".",
+                                  "..",
+                                  "/tmp",
+                                  "a/",
+                                  "/dev/null",
+                                  "/dev/zero",
+                                  "/dev/urandom",
+                                  "/dev/pts/0",
+                                  "/home/learner",
+                                  "",
+                                  "d/..",
+                                  "/d/e/"};
 
 // Fails the run (abort is what libFuzzer reports) when SimKernel breaks an invariant.
 void expect(bool condition) {
@@ -39,10 +54,14 @@ class Driver {
   std::string path() { return in_.PickValueInArray(kPaths); }
   std::int64_t offset() {
     switch (in_.ConsumeIntegralInRange(0, 3)) {
-      case 0: return in_.ConsumeIntegralInRange<std::int64_t>(-10, 20'000);
-      case 1: return in_.ConsumeIntegral<std::int64_t>();
-      case 2: return INT64_MAX - in_.ConsumeIntegralInRange<std::int64_t>(0, 10);
-      default: return 17'592'186'040'320 + in_.ConsumeIntegralInRange<std::int64_t>(-5, 5);
+      case 0:
+        return in_.ConsumeIntegralInRange<std::int64_t>(-10, 20'000);
+      case 1:
+        return in_.ConsumeIntegral<std::int64_t>();
+      case 2:
+        return INT64_MAX - in_.ConsumeIntegralInRange<std::int64_t>(0, 10);
+      default:
+        return 17'592'186'040'320 + in_.ConsumeIntegralInRange<std::int64_t>(-5, 5);
     }
   }
   std::size_t size() { return in_.ConsumeIntegralInRange<std::size_t>(0, 9000); }
@@ -50,36 +69,87 @@ class Driver {
 
   void step() {
     switch (in_.ConsumeIntegralInRange(0, 27)) {
-      case 0: (void)kernel_.open(path(), flags(), in_.ConsumeIntegral<std::uint32_t>()); break;
-      case 1: (void)kernel_.close(fd()); break;
+      case 0:
+        (void)kernel_.open(path(), flags(), in_.ConsumeIntegral<std::uint32_t>());
+        break;
+      case 1:
+        (void)kernel_.close(fd());
+        break;
       case 2: {
         buffer_.resize(size());
         auto n = kernel_.read(fd(), buffer_);
         expect(!n.ok() || n.value() <= buffer_.size());
         break;
       }
-      case 3: buffer_.assign(size(), std::byte{'w'}); (void)kernel_.write(fd(), buffer_); break;
-      case 4: buffer_.resize(size()); (void)kernel_.pread(fd(), buffer_, offset()); break;
-      case 5: buffer_.assign(size(), std::byte{'p'}); (void)kernel_.pwrite(fd(), buffer_, offset()); break;
-      case 6: (void)kernel_.lseek(fd(), offset(), in_.ConsumeIntegralInRange(-1, 5)); break;
-      case 7: (void)kernel_.ftruncate(fd(), offset()); break;
-      case 8: (void)kernel_.fstat(fd()); break;
-      case 9: (void)kernel_.stat(path()); break;
-      case 10: (void)(in_.ConsumeBool() ? kernel_.fsync(fd()) : kernel_.fdatasync(fd())); break;
-      case 11: (void)kernel_.rename(path(), path()); break;
-      case 12: (void)kernel_.unlink(path()); break;
-      case 13: (void)kernel_.mkdir(path(), in_.ConsumeIntegral<std::uint32_t>()); break;
-      case 14: (void)kernel_.rmdir(path()); break;
-      case 15: (void)kernel_.listdir(path()); break;
-      case 16: (void)kernel_.chdir(path()); break;
-      case 17: (void)kernel_.getcwd(), (void)kernel_.get_inheritable(fd()); break;
-      case 18: (void)kernel_.dup(fd(), in_.ConsumeBool()); break;
-      case 19: (void)kernel_.dup2(fd(), fd()); break;
-      case 20: (void)kernel_.pipe(flags()); break;
-      case 21: (void)kernel_.fcntl_setfl(fd(), flags()); break;
-      case 22: map(); break;
-      case 23: touch_map(); break;
-      case 24: unmap(); break;
+      case 3:
+        buffer_.assign(size(), std::byte{'w'});
+        (void)kernel_.write(fd(), buffer_);
+        break;
+      case 4:
+        buffer_.resize(size());
+        (void)kernel_.pread(fd(), buffer_, offset());
+        break;
+      case 5:
+        buffer_.assign(size(), std::byte{'p'});
+        (void)kernel_.pwrite(fd(), buffer_, offset());
+        break;
+      case 6:
+        (void)kernel_.lseek(fd(), offset(), in_.ConsumeIntegralInRange(-1, 5));
+        break;
+      case 7:
+        (void)kernel_.ftruncate(fd(), offset());
+        break;
+      case 8:
+        (void)kernel_.fstat(fd());
+        break;
+      case 9:
+        (void)kernel_.stat(path());
+        break;
+      case 10:
+        (void)(in_.ConsumeBool() ? kernel_.fsync(fd()) : kernel_.fdatasync(fd()));
+        break;
+      case 11:
+        (void)kernel_.rename(path(), path());
+        break;
+      case 12:
+        (void)kernel_.unlink(path());
+        break;
+      case 13:
+        (void)kernel_.mkdir(path(), in_.ConsumeIntegral<std::uint32_t>());
+        break;
+      case 14:
+        (void)kernel_.rmdir(path());
+        break;
+      case 15:
+        (void)kernel_.listdir(path());
+        break;
+      case 16:
+        (void)kernel_.chdir(path());
+        break;
+      case 17:
+        (void)kernel_.getcwd(), (void)kernel_.get_inheritable(fd());
+        break;
+      case 18:
+        (void)kernel_.dup(fd(), in_.ConsumeBool());
+        break;
+      case 19:
+        (void)kernel_.dup2(fd(), fd());
+        break;
+      case 20:
+        (void)kernel_.pipe(flags());
+        break;
+      case 21:
+        (void)kernel_.fcntl_setfl(fd(), flags());
+        break;
+      case 22:
+        map();
+        break;
+      case 23:
+        touch_map();
+        break;
+      case 24:
+        unmap();
+        break;
       case 25: {
         std::int64_t at = offset();
         (void)kernel_.sendfile(fd(), fd(), in_.ConsumeBool() ? &at : nullptr, size());
@@ -102,8 +172,8 @@ class Driver {
   void map() {
     std::size_t length = in_.ConsumeIntegralInRange<std::size_t>(0, 3 * 4096);
     int prot = in_.ConsumeIntegralInRange(0, 7);
-    int map_flags = in_.PickValueInArray({MAP::SHARED, MAP::PRIVATE, MAP::SHARED | MAP::PRIVATE,
-                                          MAP::PRIVATE | MAP::ANONYMOUS, 0});
+    int map_flags = in_.PickValueInArray(
+        {MAP::SHARED, MAP::PRIVATE, MAP::SHARED | MAP::PRIVATE, MAP::PRIVATE | MAP::ANONYMOUS, 0});
     auto addr = kernel_.mmap(length, prot, map_flags, fd(), offset());
     if (addr.ok()) maps_.push_back({addr.value(), length, prot});
   }

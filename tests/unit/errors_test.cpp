@@ -1,6 +1,7 @@
 // OSError texts and classes, checked against CPython 3.11:
-//   python3 -c "open('nonexist/zz')"  -> FileNotFoundError: [Errno 2] No such file or directory: 'nonexist/zz'
-//   python3 -c "import os; os.rename('a','b')" -> FileNotFoundError: [Errno 2] No such file or directory: 'a' -> 'b'
+//   python3 -c "open('nonexist/zz')"  -> FileNotFoundError: [Errno 2] No such file or directory:
+//   'nonexist/zz' python3 -c "import os; os.rename('a','b')" -> FileNotFoundError: [Errno 2] No
+//   such file or directory: 'a' -> 'b'
 #include <doctest/doctest.h>
 
 #include "os/errors.hpp"
@@ -33,7 +34,8 @@ TEST_CASE("raise_os_error picks the subclass CPython picks") {
 }
 
 TEST_CASE("filenames are shown as Python's str repr") {
-  // python3: repr("it's"), repr('a"b'), repr('tab\t'), repr("caf\u00e9"), repr(b'\xff'.decode('utf-8','surrogateescape'))
+  // python3: repr("it's"), repr('a"b'), repr('tab\t'), repr("caf\u00e9"),
+  // repr(b'\xff'.decode('utf-8','surrogateescape'))
   CHECK(bl::python_str_repr("it's") == "\"it's\"");
   CHECK(bl::python_str_repr("a\"b") == "'a\"b'");
   CHECK(bl::python_str_repr("both'\"") == "'both\\'\"'");

@@ -119,7 +119,8 @@ TEST_CASE("limits: ENOSPC for data and inodes, EMFILE for descriptors") {
   }
   SUBCASE("descriptors") {
     SimKernel k({.max_open_files = 8});
-    for (Fd expected = 3; expected < 8; ++expected) CHECK(must(k.open("/dev/null", O::RDONLY)) == expected);
+    for (Fd expected = 3; expected < 8; ++expected)
+      CHECK(must(k.open("/dev/null", O::RDONLY)) == expected);
     CHECK(k.open("/dev/null", O::RDONLY).error() == Errno::emfile);
     CHECK(k.open("new", O::WRONLY | O::CREAT).error() == Errno::emfile);
     CHECK(k.stat("new").error() == Errno::enoent);  // nothing was created
@@ -141,7 +142,8 @@ TEST_CASE("simulated clocks move by the cost model and by nanosleep only") {
   CHECK(t2 - t1 == options.cost.syscall_ns + 1024 * options.cost.copy_ns_per_kib);
   must(k.fsync(fd));
   auto t3 = k.clock_gettime(Clock::monotonic);
-  CHECK(t3 - t2 == options.cost.syscall_ns + options.cost.flush_ns + 1024 * options.cost.storage_ns_per_kib);
+  CHECK(t3 - t2 ==
+        options.cost.syscall_ns + options.cost.flush_ns + 1024 * options.cost.storage_ns_per_kib);
   auto wall = k.clock_gettime(Clock::realtime);
   k.nanosleep(2'000'000'000);
   CHECK(k.clock_gettime(Clock::realtime) - wall == 2'000'000'000 + options.cost.syscall_ns);

@@ -40,7 +40,8 @@ TEST_CASE("every call is recorded in order with its arguments and result") {
   CHECK(lines[2] == "lseek(3, 0, SEEK_CUR) = 5");
   CHECK(lines[3] == "ioctl(3, TCGETS) = -1 ENOTTY (Inappropriate ioctl for device)");
   CHECK(lines[4] == "fcntl(3, F_DUPFD_CLOEXEC, 0) = 4");
-  CHECK(lines[5] == "openat(AT_FDCWD, \"/missing\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+  CHECK(lines[5] ==
+        "openat(AT_FDCWD, \"/missing\", O_RDONLY) = -1 ENOENT (No such file or directory)");
   CHECK(lines[6] == "close(3) = 0");
   CHECK(lines[7] == "fcntl(4, F_GETFD) = 1");
   for (std::size_t i = 0; i < calls.size(); ++i) CHECK(calls[i].seq == i + 1);
@@ -55,7 +56,11 @@ TEST_CASE("reads and writes show their first bytes as strace quotes them") {
   trace::Recorder recorder;
   trace::TracingKernel k(sim, recorder);
   os::Fd fd = must(k.open("f", O::RDWR | O::CREAT));
-  const std::string odd("ab\0\1c\xff" "1\n\t\"\\\0" "0", 13);
+  const std::string odd(
+      "ab\0\1c\xff"
+      "1\n\t\"\\\0"
+      "0",
+      13);
   must(k.write(fd, os::as_bytes(odd)));
   must(k.write(fd, os::as_bytes(std::string(40, 'x'))));
   std::string buffer(100, '\0');
@@ -63,7 +68,8 @@ TEST_CASE("reads and writes show their first bytes as strace quotes them") {
   CHECK(k.read(99, writable(buffer)).error() == os::Errno::ebadf);
   auto calls = recorder.syscalls();
   CHECK(trace::to_strace(calls[1]) == R"(write(3, "ab\0\1c\3771\n\t\"\\\0000", 13) = 13)");
-  CHECK(trace::to_strace(calls[2]) == R"(write(3, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"..., 40) = 40)");
+  CHECK(trace::to_strace(calls[2]) ==
+        R"(write(3, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"..., 40) = 40)");
   CHECK(trace::to_strace(calls[3]) == R"(pread64(3, "xxx", 100, 50) = 3)");
   CHECK(trace::to_strace(calls[4]) == "read(99, ..., 100) = -1 EBADF (Bad file descriptor)");
   auto json = nlohmann::json::parse(trace::to_json_line(calls[2]));
@@ -92,8 +98,11 @@ TEST_CASE("events encode to JSON lines") {
   trace::TracingKernel k(sim, recorder);
   os::Fd fd = must(k.open("f", O::WRONLY | O::CREAT | O::TRUNC));
   CHECK(k.pread(fd, {}, 0).error() == os::Errno::ebadf);
-  recorder.on_object({.seq = recorder.next_seq(), .object = 7, .type = "BufferedWriter",
-                      .action = "write", .state = {{"buffered", 10}}});
+  recorder.on_object({.seq = recorder.next_seq(),
+                      .object = 7,
+                      .type = "BufferedWriter",
+                      .action = "write",
+                      .state = {{"buffered", 10}}});
   std::string text = trace::to_json_lines(recorder.events());
   std::vector<nlohmann::json> events;
   std::size_t start = 0;
@@ -125,7 +134,8 @@ TEST_CASE("memory map calls carry addresses and symbolic flags") {
   std::byte* map = must(k.mmap(8192, os::PROT::READ | os::PROT::WRITE, os::MAP::SHARED, fd, 0));
   must(k.msync(map, 8192, os::MS::SYNC));
   auto calls = recorder.syscalls();
-  CHECK(trace::to_strace(calls[1]).starts_with("mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x"));
+  CHECK(trace::to_strace(calls[1]).starts_with(
+      "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x"));
   CHECK(calls[2].address == reinterpret_cast<std::uintptr_t>(map));
   CHECK(trace::to_strace(calls[2]).ends_with(", 8192, MS_SYNC) = 0"));
 }
