@@ -1,6 +1,7 @@
 #include "os/errors.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace bl {
 
@@ -56,67 +57,75 @@ OSError::OSError(os::Errno errno_value, std::optional<std::string> filename,
       filename_(std::move(filename)),
       filename2_(std::move(filename2)) {}
 
-std::string_view os_error_type_name(os::Errno e) {
+namespace {
+
+using Raise = void (*)(os::Errno, std::optional<std::string>, std::optional<std::string>);
+
+template <class Type>
+[[noreturn]] void raise_as(os::Errno e, std::optional<std::string> filename,
+                           std::optional<std::string> filename2) {
+  throw Type(e, std::move(filename), std::move(filename2));
+}
+
+struct Subclass {
+  std::string_view name;
+  Raise raise;
+};
+
+#define BL_SUBCLASS(Type) \
+  Subclass { #Type, &raise_as < Type> }
+
+// The OSError subclass CPython's OSError.__new__ picks for an errno (Objects/exceptions.c).
+Subclass subclass_of(os::Errno e) {
   using os::Errno;
   switch (e) {
     case Errno::eagain:
     case Errno::ealready:
     case Errno::einprogress:
-      return "BlockingIOError";
+      return BL_SUBCLASS(BlockingIOError);
     case Errno::echild:
-      return "ChildProcessError";
+      return BL_SUBCLASS(ChildProcessError);
     case Errno::epipe:
     case Errno::eshutdown:
-      return "BrokenPipeError";
+      return BL_SUBCLASS(BrokenPipeError);
     case Errno::econnaborted:
-      return "ConnectionAbortedError";
+      return BL_SUBCLASS(ConnectionAbortedError);
     case Errno::econnrefused:
-      return "ConnectionRefusedError";
+      return BL_SUBCLASS(ConnectionRefusedError);
     case Errno::econnreset:
-      return "ConnectionResetError";
+      return BL_SUBCLASS(ConnectionResetError);
     case Errno::eexist:
-      return "FileExistsError";
+      return BL_SUBCLASS(FileExistsError);
     case Errno::enoent:
-      return "FileNotFoundError";
+      return BL_SUBCLASS(FileNotFoundError);
     case Errno::eintr:
-      return "InterruptedError";
+      return BL_SUBCLASS(InterruptedError);
     case Errno::eisdir:
-      return "IsADirectoryError";
+      return BL_SUBCLASS(IsADirectoryError);
     case Errno::enotdir:
-      return "NotADirectoryError";
+      return BL_SUBCLASS(NotADirectoryError);
     case Errno::eacces:
     case Errno::eperm:
-      return "PermissionError";
+      return BL_SUBCLASS(PermissionError);
     case Errno::esrch:
-      return "ProcessLookupError";
+      return BL_SUBCLASS(ProcessLookupError);
     case Errno::etimedout:
-      return "TimeoutError";
+      return BL_SUBCLASS(TimeoutError);
     default:
-      return "OSError";
+      return BL_SUBCLASS(OSError);
   }
 }
 
+#undef BL_SUBCLASS
+
+}  // namespace
+
+std::string_view os_error_type_name(os::Errno e) { return subclass_of(e).name; }
+
 void raise_os_error(os::Errno e, std::optional<std::string> filename,
                     std::optional<std::string> filename2) {
-  auto name = os_error_type_name(e);
-#define BL_RAISE_IF(Type) \
-  if (name == #Type) throw Type(e, std::move(filename), std::move(filename2));
-  BL_RAISE_IF(BlockingIOError)
-  BL_RAISE_IF(ChildProcessError)
-  BL_RAISE_IF(BrokenPipeError)
-  BL_RAISE_IF(ConnectionAbortedError)
-  BL_RAISE_IF(ConnectionRefusedError)
-  BL_RAISE_IF(ConnectionResetError)
-  BL_RAISE_IF(FileExistsError)
-  BL_RAISE_IF(FileNotFoundError)
-  BL_RAISE_IF(InterruptedError)
-  BL_RAISE_IF(IsADirectoryError)
-  BL_RAISE_IF(NotADirectoryError)
-  BL_RAISE_IF(PermissionError)
-  BL_RAISE_IF(ProcessLookupError)
-  BL_RAISE_IF(TimeoutError)
-#undef BL_RAISE_IF
-  throw OSError(e, std::move(filename), std::move(filename2));
+  subclass_of(e).raise(e, std::move(filename), std::move(filename2));
+  std::abort();  // raise_as always throws
 }
 
 std::string python_str_repr(std::string_view utf8) {
