@@ -57,6 +57,13 @@ OSError::OSError(os::Errno errno_value, std::optional<std::string> filename,
       filename_(std::move(filename)),
       filename2_(std::move(filename2)) {}
 
+OSError::OSError(os::Errno errno_value, Strerror strerror)
+    : Exception(os_error_message(errno_value, strerror.text, std::nullopt, std::nullopt)),
+      errno_(errno_value),
+      strerror_(std::move(strerror.text)) {}
+
+OSError::OSError(std::string message) : Exception(std::move(message)) {}
+
 namespace {
 
 using Raise = void (*)(os::Errno, std::optional<std::string>, std::optional<std::string>);
@@ -155,6 +162,20 @@ std::string python_str_repr(std::string_view utf8) {
   }
   out += quote;
   return out;
+}
+
+}  // namespace bl
+
+namespace bl {
+
+namespace {
+WarningHandler warning_handler = nullptr;
+}  // namespace
+
+void set_warning_handler(WarningHandler handler) { warning_handler = handler; }
+
+void warn(std::string_view category, std::string_view message) {
+  if (warning_handler) warning_handler(category, message);
 }
 
 }  // namespace bl

@@ -6,6 +6,7 @@
 // (ENOENT -> FileNotFoundError, EAGAIN -> BlockingIOError, ...).
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -37,11 +38,25 @@ class Exception : public std::exception {
 BL_PY_EXCEPTION(ValueError, Exception)
 BL_PY_EXCEPTION(TypeError, Exception)
 BL_PY_EXCEPTION(OverflowError, Exception)
+BL_PY_EXCEPTION(AttributeError, Exception)
+BL_PY_EXCEPTION(BufferError, Exception)
+BL_PY_EXCEPTION(IndexError, Exception)
+BL_PY_EXCEPTION(MemoryError, Exception)
+BL_PY_EXCEPTION(RuntimeError, Exception)
+BL_PY_EXCEPTION(NotImplementedError, RuntimeError)
+BL_PY_EXCEPTION(StopIteration, Exception)
 
 class OSError : public Exception {
  public:
   OSError(os::Errno errno_value, std::optional<std::string> filename = std::nullopt,
           std::optional<std::string> filename2 = std::nullopt);
+  // OSError(errno, strerror): a message of the caller's instead of the C library's.
+  struct Strerror {
+    std::string text;
+  };
+  OSError(os::Errno errno_value, Strerror strerror);
+  // OSError(message): no errno; str() is the message alone.
+  explicit OSError(std::string message);
   std::string_view type_name() const noexcept override { return "OSError"; }
 
   os::Errno errno_value() const { return errno_; }
@@ -50,12 +65,25 @@ class OSError : public Exception {
   const std::optional<std::string>& filename2() const { return filename2_; }
 
  private:
-  os::Errno errno_;
+  os::Errno errno_ = os::Errno::none;
   std::string strerror_;
   std::optional<std::string> filename_, filename2_;
 };
 
-BL_PY_EXCEPTION(BlockingIOError, OSError)
+// BlockingIOError(errno, strerror, characters_written): how much of a write was accepted
+// before the stream would have blocked (the attribute exists only when given).
+class BlockingIOError : public OSError {
+ public:
+  using OSError::OSError;
+  BlockingIOError(os::Errno errno_value, std::string strerror, std::int64_t characters_written)
+      : OSError(errno_value, Strerror{std::move(strerror)}),
+        characters_written_(characters_written) {}
+  std::string_view type_name() const noexcept override { return "BlockingIOError"; }
+  std::optional<std::int64_t> characters_written() const { return characters_written_; }
+
+ private:
+  std::optional<std::int64_t> characters_written_;
+};
 BL_PY_EXCEPTION(ChildProcessError, OSError)
 BL_PY_EXCEPTION(ConnectionError, OSError)
 BL_PY_EXCEPTION(BrokenPipeError, ConnectionError)
@@ -81,5 +109,17 @@ std::string_view os_error_type_name(os::Errno e);
 
 // repr() of a Python str holding `utf8` (undecodable bytes shown as surrogateescape does: \udcNN).
 std::string python_str_repr(std::string_view utf8);
+
+}  // namespace bl
+
+namespace bl {
+
+// warnings.warn(message, category): where library code reports a Python warning
+// (`RuntimeWarning: line buffering (buffering=1) isn't supported in binary mode, ...`).
+// The handler belongs to whoever runs the code (the interpreter prints it, the differential
+// driver records it); without one, warnings are dropped.
+using WarningHandler = void (*)(std::string_view category, std::string_view message);
+void set_warning_handler(WarningHandler handler);
+void warn(std::string_view category, std::string_view message);
 
 }  // namespace bl

@@ -1,0 +1,97 @@
+// Python's bytes and bytearray, as far as I/O needs them: contiguous byte strings.
+//
+// Both keep their bytes in a shared `Storage`, the exporter side of the buffer protocol: a
+// MemoryView (memoryview.hpp) holds the same Storage and counts itself in `exports`, and while
+// any export is alive a bytearray cannot change size (BufferError), exactly as CPython's
+// `bytearray` refuses `append` while a memoryview of it exists.
+//
+// `Bytes` is immutable and cheap to copy (copies share the storage, as Python references do).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bl::buffer {
+
+using ByteSpan = std::span<const std::byte>;
+using MutableByteSpan = std::span<std::byte>;
+
+// The memory of an exporter and the number of buffer views currently holding it.
+struct Storage {
+  std::vector<std::byte> data;
+  std::size_t exports = 0;
+};
+
+// Python `bytes`.
+class Bytes {
+ public:
+  Bytes() = default;
+  explicit Bytes(ByteSpan data);
+  explicit Bytes(std::vector<std::byte>&& data);
+  static Bytes from(std::string_view text) {
+    return Bytes(ByteSpan(reinterpret_cast<const std::byte*>(text.data()), text.size()));
+  }
+
+  std::size_t size() const { return storage_ ? storage_->data.size() : 0; }
+  bool empty() const { return size() == 0; }
+  ByteSpan span() const { return storage_ ? ByteSpan(storage_->data) : ByteSpan(); }
+  std::string_view view() const;  // the bytes as chars, for tests and messages
+  std::uint8_t operator[](std::size_t i) const { return std::to_integer<std::uint8_t>(span()[i]); }
+  // bytes[start:stop] with Python's clamping (a copy, as in Python).
+  Bytes slice(std::int64_t start, std::int64_t stop) const;
+
+  // repr(): b'ab\n\x00' with Python's choice of quotes.
+  std::string repr() const;
+
+  friend bool operator==(const Bytes& a, const Bytes& b);
+
+  // The storage, shared with memoryviews made from this object.
+  const std::shared_ptr<Storage>& storage() const { return storage_; }
+
+ private:
+  std::shared_ptr<Storage> storage_;  // null for b''
+};
+
+// Python `bytearray`: mutable, resizable while nothing exports it.
+class ByteArray {
+ public:
+  ByteArray();
+  explicit ByteArray(std::size_t size);  // bytearray(n): n zero bytes
+  explicit ByteArray(ByteSpan data);
+
+  std::size_t size() const { return storage_->data.size(); }
+  ByteSpan span() const { return storage_->data; }
+  MutableByteSpan span() { return storage_->data; }
+  std::string_view view() const;
+
+  // Size-changing operations; each raises BufferError while exported.
+  void resize(std::size_t size);
+  void append(std::byte b);
+  void extend(ByteSpan data);
+  void clear() { resize(0); }
+  // del self[start:stop] (clamped).
+  void erase(std::size_t start, std::size_t stop);
+
+  Bytes to_bytes() const { return Bytes(span()); }
+  std::string repr() const;  // bytearray(b'...')
+
+  const std::shared_ptr<Storage>& storage() const { return storage_; }
+
+ private:
+  void check_resizable() const;
+  std::shared_ptr<Storage> storage_;
+};
+
+// repr() of a bytes value's content: b'...' quoting and escapes as CPython's bytes_repr.
+std::string bytes_repr(ByteSpan data);
+
+// The BufferError message every exporter uses for a resize while exported.
+inline constexpr std::string_view kExportedResizeMessage =
+    "Existing exports of data: object cannot be re-sized";
+
+}  // namespace bl::buffer

@@ -1,0 +1,127 @@
+// io.IOBase, io.RawIOBase and io.BufferedIOBase: the abstract stream classes and the default
+// methods CPython 3.11 gives every stream (Modules/_io/iobase.c, bufferedio.c).
+//
+// A C++ virtual method stands for a Python method; its default body is what CPython's base
+// class does, including the error it raises. A method a Python class does not have at all
+// raises AttributeError with Python's message (`'_io.BufferedWriter' object has no attribute
+// 'peek'`). Arguments that Python spells `None` are `-1` (sizes) or `std::nullopt`.
+//
+// Streams hold each other through shared_ptr, as Python objects hold references.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "buffer/bytes.hpp"
+#include "os/errors.hpp"
+
+namespace bl::io {
+
+using buffer::Bytes;
+using buffer::ByteSpan;
+using buffer::MutableByteSpan;
+
+// io.UnsupportedOperation. In Python it derives from both OSError and ValueError; str(e) is
+// the bare message ('seek', 'File not open for reading').
+BL_PY_EXCEPTION(UnsupportedOperation, Exception)
+
+// io.DEFAULT_BUFFER_SIZE.
+inline constexpr std::int64_t DEFAULT_BUFFER_SIZE = 8192;
+
+// A stream's `name` attribute: a path (str) or a file descriptor (int).
+using Name = std::variant<std::int64_t, std::string>;
+std::string repr(const Name& name);
+
+class IOBase {
+ public:
+  virtual ~IOBase() = default;
+
+  // The Python type name used in reprs and messages, e.g. "_io.FileIO".
+  virtual std::string_view type_name() const = 0;
+  virtual std::string repr() const;
+
+  // --- state and capabilities ---
+  virtual bool closed() const { return closed_; }
+  // IOBase.close(): flush() once, then closed; later calls do nothing.
+  virtual void close();
+  // IOBase.flush(): only checks that the stream is open.
+  virtual void flush();
+  virtual bool readable() { return false; }
+  virtual bool writable() { return false; }
+  virtual bool seekable() { return false; }
+  virtual std::int64_t fileno();
+  virtual bool isatty();
+
+  // --- positioning (UnsupportedOperation unless overridden) ---
+  virtual std::int64_t seek(std::int64_t offset, int whence = 0);
+  virtual std::int64_t tell() { return seek(0, 1); }
+  virtual std::int64_t truncate(std::optional<std::int64_t> size = std::nullopt);
+
+  // --- reading and writing: AttributeError here, as IOBase itself has no read/write ---
+  // read(n): n < 0 reads to the end; nullopt is Python's None (non-blocking, no data).
+  virtual std::optional<Bytes> read(std::int64_t n = -1);
+  virtual std::optional<std::int64_t> write(ByteSpan data);
+  // The Python `peek` method if the class has one (IOBase.readline sizes reads with it).
+  virtual bool has_peek() const { return false; }
+  virtual Bytes peek(std::int64_t n = 0);
+
+  // --- lines and iteration ---
+  virtual Bytes readline(std::int64_t limit = -1);
+  std::vector<Bytes> readlines(std::int64_t hint = -1);
+  void writelines(const std::vector<Bytes>& lines);
+  // iter(f): checks that the stream is open. next(f): the next line; StopIteration at the end.
+  void iter();
+  virtual Bytes next();
+
+  // with-statement protocol: __enter__ checks that the stream is open; __exit__ closes.
+  void enter();
+  void exit() { close(); }
+
+  // --- attributes that only some classes have (nullopt: AttributeError in Python) ---
+  virtual std::optional<Name> name_attribute() const { return std::nullopt; }
+  virtual std::optional<std::string> mode_attribute() const { return std::nullopt; }
+  virtual Name name() const;
+  virtual std::string mode() const;
+
+ protected:
+  // ValueError "I/O operation on closed file." (IOBase's wording, with the period).
+  void check_closed() const;
+  [[noreturn]] void raise_no_attribute(std::string_view attribute) const;
+  void mark_closed() { closed_ = true; }
+
+ private:
+  bool closed_ = false;
+};
+
+// io.RawIOBase: unbuffered byte streams. readinto and write return nullopt for "would block"
+// (Python's None); their results are signed because a misbehaving raw stream may return any
+// number, which the buffered layer checks.
+class RawIOBase : public IOBase {
+ public:
+  virtual std::optional<std::int64_t> readinto(MutableByteSpan buffer);
+  std::optional<std::int64_t> write(ByteSpan data) override;
+  // RawIOBase.read(n): one readinto of n bytes; n < 0 means readall().
+  std::optional<Bytes> read(std::int64_t n = -1) override;
+  // RawIOBase.readall(): read(DEFAULT_BUFFER_SIZE) until b''.
+  virtual std::optional<Bytes> readall();
+};
+
+// io.BufferedIOBase: buffered streams. read/read1/write/detach are UnsupportedOperation here;
+// readinto/readinto1 are built on read/read1, as in CPython.
+class BufferedIOBase : public IOBase {
+ public:
+  std::optional<Bytes> read(std::int64_t n = -1) override;
+  virtual Bytes read1(std::int64_t n = -1);
+  // nullopt: the raw stream would block and nothing was read (Python's None).
+  virtual std::optional<std::int64_t> readinto(MutableByteSpan buffer);
+  virtual std::optional<std::int64_t> readinto1(MutableByteSpan buffer);
+  std::optional<std::int64_t> write(ByteSpan data) override;
+  virtual std::shared_ptr<RawIOBase> detach();
+};
+
+}  // namespace bl::io
