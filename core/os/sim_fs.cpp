@@ -10,6 +10,11 @@ namespace {
 
 constexpr std::int64_t page_of(std::int64_t offset) { return offset / PAGESIZE; }
 
+// How many blocks hold `size` bytes (sizes are those of vectors in memory).
+std::size_t blocks_for(std::int64_t size) {
+  return static_cast<std::size_t>((size + kBlockSize - 1) / kBlockSize);
+}
+
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
   std::size_t i = 0;
@@ -54,6 +59,24 @@ std::size_t Pipe::take(std::span<std::byte> buffer) {
     if (slot.head == slot.bytes.size()) slots.pop_front();
   }
   return done;
+}
+
+std::optional<std::int64_t> Inode::next_data(std::int64_t offset) const {
+  for (auto block = static_cast<std::size_t>(offset / kBlockSize); block < blocks.size(); ++block) {
+    if (blocks[block]) return std::max(offset, static_cast<std::int64_t>(block) * kBlockSize);
+  }
+  return std::nullopt;
+}
+
+std::int64_t Inode::next_hole(std::int64_t offset) const {
+  for (auto block = static_cast<std::size_t>(offset / kBlockSize); block < blocks.size(); ++block) {
+    if (!blocks[block]) return std::max(offset, static_cast<std::int64_t>(block) * kBlockSize);
+  }
+  return static_cast<std::int64_t>(data.size());
+}
+
+std::int64_t Inode::allocated_blocks() const {
+  return static_cast<std::int64_t>(std::count(blocks.begin(), blocks.end(), true));
 }
 
 Filesystem::Filesystem(FsLimits limits) : limits_(limits) {
@@ -225,6 +248,8 @@ Result<void> Filesystem::resize(Inode& node, std::int64_t size, std::int64_t now
   if (size > old_size && *usage_ + (size - old_size) > limits_.max_bytes) return Errno::enospc;
   *usage_ += size - old_size;
   node.data.resize(static_cast<std::size_t>(size));
+  // Growing adds holes; shrinking frees the blocks wholly past the end, not a partial last one.
+  node.blocks.resize(blocks_for(size));
   if (size > old_size) {
     mark_dirty(node, old_size, size, now_ns);
   } else {
@@ -242,7 +267,11 @@ Result<void> Filesystem::write_at(Inode& node, std::int64_t offset, std::span<co
   if (end > static_cast<std::int64_t>(node.data.size())) {
     if (auto r = resize(node, end, now_ns); !r.ok()) return r;
   }
-  if (!data.empty()) std::memcpy(node.data.data() + offset, data.data(), data.size());
+  if (!data.empty()) {
+    std::memcpy(node.data.data() + offset, data.data(), data.size());
+    std::fill(node.blocks.begin() + static_cast<std::ptrdiff_t>(offset / kBlockSize),
+              node.blocks.begin() + static_cast<std::ptrdiff_t>(blocks_for(end)), true);
+  }
   mark_dirty(node, offset, end, now_ns);
   node.mtime_ns = node.ctime_ns = now_ns;
   return {};
@@ -262,6 +291,16 @@ void Filesystem::sync_range(Inode& node, std::int64_t begin, std::int64_t end, b
   if (begin < stop)
     std::memcpy(durable.data() + begin, node.data.data() + begin,
                 static_cast<std::size_t>(stop - begin));
+  // Storage holds the blocks the synced range allocated, and holes where the size it takes on
+  // reaches pages not synced (delayed allocation had not given them blocks yet).
+  auto& blocks = node.durable.blocks;
+  blocks.resize(blocks_for(static_cast<std::int64_t>(durable.size())));
+  auto last_block = std::min({end / kBlockSize + (end % kBlockSize != 0),
+                              static_cast<std::int64_t>(blocks.size()),
+                              static_cast<std::int64_t>(node.blocks.size())});
+  for (auto block = begin / kBlockSize; block < last_block; ++block) {
+    blocks[static_cast<std::size_t>(block)] = node.blocks[static_cast<std::size_t>(block)];
+  }
   auto first = page_of(begin);
   auto last = page_of(end + PAGESIZE - 1);
   std::erase_if(node.dirty_pages,
@@ -304,6 +343,7 @@ void Filesystem::crash() {
     *usage_ += static_cast<std::int64_t>(node->durable.data.size()) -
                static_cast<std::int64_t>(node->data.size());
     node->data = node->durable.data;
+    node->blocks = node->durable.blocks;
     node->dirty_pages.clear();
     node->mode = node->durable.mode;
     node->mtime_ns = node->ctime_ns = node->durable.mtime_ns;

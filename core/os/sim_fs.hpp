@@ -5,6 +5,12 @@
 // a write dirties pages in the cache; fsync makes the inode's data and metadata durable,
 // fdatasync its data and size; directory entries (create, rename, unlink, mkdir) become durable
 // only when the directory itself is fsynced. crash() keeps the durable state and nothing else.
+//
+// Holes are modeled as ext4 keeps them, one bit per 4096-byte block: a block is allocated once
+// anything writes into it (zeros too) and stays so until a truncation drops it whole; growing a
+// file by ftruncate or by writing past its end leaves holes. ext4's delayed allocation reports
+// a written block as data at once, so the bits change with the cache, and storage keeps its own
+// bits for crash(). The bytes themselves are still all stored, holes included.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +31,7 @@ inline constexpr std::size_t kPipeSlots = 16;  // Linux's default: 16 pages, 655
 inline constexpr std::uint64_t kRootIno = 2;   // as on ext4
 inline constexpr std::size_t kPathMax = 4096;
 inline constexpr std::size_t kNameMax = 255;
+inline constexpr std::int64_t kBlockSize = 4096;  // ext4's here: holes come in whole blocks
 
 enum class Device { none, null, zero, urandom, terminal };
 
@@ -69,6 +77,7 @@ struct Inode {
   // Regular files: the page cache, and the pages dirtied since they were last made durable
   // (page index -> simulated time it was first dirtied, for background writeback).
   std::vector<std::byte> data;
+  std::vector<bool> blocks;  // per kBlockSize bytes of `data`: allocated (else a hole)
   std::map<std::int64_t, std::int64_t> dirty_pages;
   bool metadata_dirty = false;  // size, mode or times changed since the last fsync
 
@@ -85,6 +94,7 @@ struct Inode {
   // What storage holds. `durable_exists` is false until some sync writes the inode itself.
   struct Durable {
     std::vector<std::byte> data;
+    std::vector<bool> blocks;
     std::uint32_t mode = 0;
     std::int64_t mtime_ns = 0;
     std::map<std::string, std::uint64_t, std::less<>> entries;
@@ -93,6 +103,12 @@ struct Inode {
   std::uint32_t type() const { return mode & S::IFMT; }
   bool is_dir() const { return type() == S::IFDIR; }
   bool is_regular() const { return type() == S::IFREG; }
+  // lseek's SEEK_DATA and SEEK_HOLE on a regular file: the first offset at or after `offset`
+  // (0 <= offset < size) in an allocated block, or nullopt when only holes follow; and the
+  // first in a hole, or the size when data runs to the end (the end is a virtual hole).
+  std::optional<std::int64_t> next_data(std::int64_t offset) const;
+  std::int64_t next_hole(std::int64_t offset) const;
+  std::int64_t allocated_blocks() const;  // st_blocks / 8
 };
 
 using InodePtr = std::shared_ptr<Inode>;

@@ -501,14 +501,22 @@ Result<std::int64_t> SimKernel::lseek(Fd fd, std::int64_t offset, int whence) {
     case SEEK::END:
       if (__builtin_add_overflow(size, offset, &position)) return Errno::einval;
       break;
-    case SEEK::DATA:  // no holes are modeled: all data up to the end
+    case SEEK::DATA:
+    case SEEK::HOLE: {
       if (offset < 0 || offset >= size) return Errno::enxio;
-      position = offset;
+      if (!node.is_regular()) {  // a directory: all data up to the size it reports
+        position = whence == SEEK::DATA ? offset : size;
+        break;
+      }
+      if (whence == SEEK::HOLE) {
+        position = node.next_hole(offset);
+        break;
+      }
+      auto data = node.next_data(offset);
+      if (!data) return Errno::enxio;  // only holes up to the end
+      position = *data;
       break;
-    case SEEK::HOLE:
-      if (offset < 0 || offset >= size) return Errno::enxio;
-      position = size;
-      break;
+    }
     default:
       return Errno::einval;
   }
@@ -532,8 +540,11 @@ Stat SimKernel::stat_of(const sim::Inode& node) const {
   st.st_size = node.is_regular() ? static_cast<std::int64_t>(node.data.size())
                : node.is_dir()   ? (node.size_cleared ? 0 : PAGESIZE)
                                  : 0;
-  st.st_blksize = PAGESIZE;
-  if (node.is_regular()) st.st_blocks = (st.st_size + PAGESIZE - 1) / PAGESIZE * 8;
+  // A pty (devpts) reports 1024, so CPython buffers a terminal in 1024-byte blocks.
+  st.st_blksize = node.device == sim::Device::terminal ? 1024 : PAGESIZE;
+  // 512-byte units of the blocks holding data: ext4 counts a block reserved by delayed
+  // allocation at once, and its extent tree in the inode while a file has at most four extents.
+  if (node.is_regular()) st.st_blocks = node.allocated_blocks() * (sim::kBlockSize / 512);
   if (node.is_dir()) st.st_blocks = PAGESIZE / 512;
   st.st_atime_ns = node.atime_ns;
   st.st_mtime_ns = node.mtime_ns;
@@ -563,8 +574,8 @@ Result<void> SimKernel::ftruncate(Fd fd, std::int64_t length) {
   if (!file.ok()) return file.error();
   auto& f = *file.value();
   if (!f.inode->is_regular() || !f.writable()) return Errno::einval;
-  // Past ext4's largest file Linux says EFBIG; past the simulation's space limit (files are
-  // dense here, so growing one allocates) SimKernel says so too.
+  // Past ext4's largest file Linux says EFBIG; past the simulation's space limit (it stores
+  // the bytes of holes too, so growing a file takes memory) SimKernel says so too.
   if (length > kMaxFileSize || length > options_.max_bytes) return Errno::efbig;
   if (auto r = fs_.resize(*f.inode, length, clock_now()); !r.ok()) return Errno::efbig;
   return {};
