@@ -33,7 +33,10 @@ std::pair<std::size_t, std::size_t> clamp_slice(std::int64_t start, std::int64_t
   return {begin, std::max(begin, end)};
 }
 
-std::string bytes_repr(ByteSpan data) {
+namespace {
+
+// CPython's bytes_repr; bytearray's repr escapes a single quote even inside double quotes.
+std::string repr_with(ByteSpan data, bool always_escape_single) {
   std::string_view text = chars(data);
   bool has_single = text.find('\'') != std::string_view::npos;
   bool has_double = text.find('"') != std::string_view::npos;
@@ -43,7 +46,7 @@ std::string bytes_repr(ByteSpan data) {
   out += quote;
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
-    if (c == quote || c == '\\') {
+    if (c == quote || c == '\\' || (always_escape_single && c == '\'')) {
       out += '\\';
       out += c;
     } else if (c == '\t') {
@@ -64,13 +67,17 @@ std::string bytes_repr(ByteSpan data) {
   return out;
 }
 
+}  // namespace
+
+std::string bytes_repr(ByteSpan data) { return repr_with(data, false); }
+
 // --- Bytes -------------------------------------------------------------------------------
 
 Bytes::Bytes(ByteSpan data) {
   if (!data.empty()) storage_ = make_storage(data);
 }
 
-Bytes::Bytes(std::vector<std::byte>&& data) {
+Bytes::Bytes(ByteVector&& data) {
   if (data.empty()) return;
   storage_ = std::make_shared<Storage>();
   storage_->data = std::move(data);
@@ -93,7 +100,7 @@ bool operator==(const Bytes& a, const Bytes& b) {
 
 ByteArray::ByteArray() : storage_(std::make_shared<Storage>()) {}
 
-ByteArray::ByteArray(std::size_t size) : ByteArray() { storage_->data.resize(size); }
+ByteArray::ByteArray(std::size_t size) : ByteArray() { storage_->data.resize(size, std::byte{0}); }
 
 ByteArray::ByteArray(ByteSpan data) : storage_(make_storage(data)) {}
 
@@ -106,7 +113,7 @@ void ByteArray::check_resizable() const {
 void ByteArray::resize(std::size_t size) {
   if (size == this->size()) return;
   check_resizable();
-  storage_->data.resize(size);
+  storage_->data.resize(size, std::byte{0});
 }
 
 void ByteArray::append(std::byte b) {
@@ -128,6 +135,6 @@ void ByteArray::erase(std::size_t start, std::size_t stop) {
                        storage_->data.begin() + static_cast<std::ptrdiff_t>(stop));
 }
 
-std::string ByteArray::repr() const { return "bytearray(" + bytes_repr(span()) + ")"; }
+std::string ByteArray::repr() const { return "bytearray(" + repr_with(span(), true) + ")"; }
 
 }  // namespace bl::buffer

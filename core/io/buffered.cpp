@@ -1,4 +1,5 @@
 #include "io/buffered.hpp"
+#include "io/fileio.hpp"
 #include "os/flags.hpp"
 
 #include <algorithm>
@@ -38,6 +39,7 @@ Buffered::Buffered(std::shared_ptr<RawIOBase> raw, std::int64_t buffer_size, Kin
   buffer_.reset(new (std::nothrow) std::byte[static_cast<std::size_t>(buffer_size_)]);
   if (!buffer_) throw MemoryError("");
   if ((buffer_size_ & (buffer_size_ - 1)) == 0) buffer_mask_ = buffer_size_ - 1;
+  file_raw_ = dynamic_cast<const FileIO*>(raw_.get());
   try {
     raw_tell();
   } catch (const Exception&) {
@@ -78,7 +80,10 @@ void Buffered::check_attached() const {
   if (!raw_) throw ValueError("raw stream has been detached");
 }
 
-bool Buffered::is_closed() const { return !buffer_ || raw_->closed(); }
+// For a FileIO (nearly always) the check is inlined, as CPython's fast_closed_checks do.
+bool Buffered::is_closed() const {
+  return !buffer_ || (file_raw_ ? file_raw_->FileIO::closed() : raw_->closed());
+}
 
 // Buffered streams refuse work once closed, except that read-ahead bytes can still be read.
 void Buffered::check_closed(const char* message) const {
@@ -251,6 +256,7 @@ bool Buffered::isatty() {
 std::shared_ptr<RawIOBase> Buffered::detach() {
   check_attached();
   flush();
+  file_raw_ = nullptr;
   return std::move(raw_);
 }
 
@@ -275,7 +281,7 @@ std::optional<Bytes> Buffered::read(std::int64_t n) {
 // read(n) beyond the read-ahead: whole buffers straight into the result, then the last part
 // through the buffer; no read once n bytes are in (a socket might block).
 std::optional<Bytes> Buffered::read_generic(std::int64_t n) {
-  std::vector<std::byte> out(static_cast<std::size_t>(n));
+  buffer::ByteVector out(static_cast<std::size_t>(n));
   std::int64_t written = readahead();
   copy_bytes(out.data(), data() + pos_, written);
   pos_ += written;
@@ -316,7 +322,7 @@ std::optional<Bytes> Buffered::read_all() {
   std::optional<Bytes> rest = raw_->readall();
   if (have == 0) return rest;
   if (!rest || rest->empty()) return buffered;
-  std::vector<std::byte> all(buffered.span().begin(), buffered.span().end());
+  buffer::ByteVector all(buffered.span().begin(), buffered.span().end());
   all.insert(all.end(), rest->span().begin(), rest->span().end());
   return Bytes(std::move(all));
 }
@@ -330,7 +336,7 @@ Bytes Buffered::read1(std::int64_t n) {
   if (std::int64_t have = readahead(); have > 0) return take_buffered(std::min(have, n));
   // CPython 3.11 does not flush pending writes here (gh-115059): a BufferedRandom reads from
   // where the raw stream is and writes the pending bytes later, after what it read.
-  std::vector<std::byte> out(static_cast<std::size_t>(n));
+  buffer::ByteVector out(static_cast<std::size_t>(n));
   reset_read_buffer();
   std::int64_t r = raw_read(out.data(), n);
   out.resize(static_cast<std::size_t>(r == kWouldBlock ? 0 : r));
@@ -427,7 +433,7 @@ Bytes Buffered::readline_unchecked(std::int64_t limit) {
   }
   if (n == limit) return take_buffered(n);
 
-  std::vector<std::byte> line(start, start + n);
+  buffer::ByteVector line(start, start + n);
   pos_ += n;
   if (limit >= 0) limit -= n;
   if (writable_) flush_and_rewind();
@@ -467,19 +473,21 @@ std::optional<std::int64_t> Buffered::write(ByteSpan data_in) {
   if (!writable_) return BufferedIOBase::write(data_in);
   check_attached();
   if (is_closed()) throw ValueError("write to closed file");
-  const std::byte* in = data_in.data();
   const auto length = static_cast<std::int64_t>(data_in.size());
-
   if (!valid_read() && !valid_write()) pos_ = raw_pos_ = 0;
   // Fast path: it fits (even exactly) behind the position.
-  if (length <= buffer_size_ - pos_) {
-    copy_bytes(data() + pos_, in, length);
-    if (!valid_write() || write_pos_ > pos_) write_pos_ = pos_;
-    adjust_position(pos_ + length);
-    if (pos_ > write_end_) write_end_ = pos_;
-    return length;
-  }
+  if (length > buffer_size_ - pos_) return write_through_raw(data_in);
+  if (length > 0) std::memcpy(data() + pos_, data_in.data(), data_in.size());
+  if (!valid_write() || write_pos_ > pos_) write_pos_ = pos_;
+  adjust_position(pos_ + length);
+  if (pos_ > write_end_) write_end_ = pos_;
+  return length;
+}
 
+// write() when the data does not fit: flush, then large data goes to the raw stream directly.
+std::int64_t Buffered::write_through_raw(ByteSpan data_in) {
+  const std::byte* in = data_in.data();
+  const auto length = static_cast<std::int64_t>(data_in.size());
   try {
     flush_unlocked();
   } catch (const BlockingIOError&) {

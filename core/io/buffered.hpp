@@ -20,6 +20,8 @@
 
 namespace bl::io {
 
+class FileIO;
+
 class Buffered : public BufferedIOBase {
  public:
   std::string repr() const override;
@@ -100,10 +102,12 @@ class Buffered : public BufferedIOBase {
   Bytes peek_unlocked();
   std::optional<std::int64_t> readinto_generic(MutableByteSpan buffer, bool readinto1);
   Bytes readline_unchecked(std::int64_t limit);
+  [[gnu::noinline]] std::int64_t write_through_raw(ByteSpan data);
   void flush_unlocked();
   void flush_and_rewind();
 
-  std::shared_ptr<RawIOBase> raw_;  // null once detached
+  std::shared_ptr<RawIOBase> raw_;    // null once detached
+  const FileIO* file_raw_ = nullptr;  // raw_, when it is a FileIO
   bool readable_, writable_;
   std::unique_ptr<std::byte[]> buffer_;  // freed by close()
   std::int64_t buffer_size_, buffer_mask_ = 0;

@@ -48,7 +48,8 @@ FileIO::FileIO(os::Kernel& kernel, Name file, FileIOOptions options)
   }
   if (st.value().is_directory()) {
     fail();
-    raise_os_error(os::Errno::eisdir, path ? std::optional(*path) : std::nullopt);
+    if (path) raise_os_error(os::Errno::eisdir, *path);
+    throw IsADirectoryError(os::Errno::eisdir, OSError::FdFilename{std::get<std::int64_t>(name_)});
   }
   if (st.value().st_blksize > 1) blksize_ = st.value().st_blksize;
   if (appending_) {
@@ -202,7 +203,7 @@ std::optional<Bytes> FileIO::read(std::int64_t n) {
   check_open();
   check_readable();
   if (n < 0) return readall();
-  std::vector<std::byte> data(static_cast<std::size_t>(n));
+  buffer::ByteVector data(static_cast<std::size_t>(n));
   os::Result<std::size_t> got = kernel_.read(fd_, data);
   if (!got.ok() && got.error() == os::Errno::eagain) return std::nullopt;
   data.resize(std::move(got).value_or_raise());
@@ -210,15 +211,14 @@ std::optional<Bytes> FileIO::read(std::int64_t n) {
 }
 
 std::optional<Bytes> FileIO::readall() {
-  check_open();
-  check_readable();
+  check_open();  // no mode check: on a write-only descriptor read(2) itself fails (EBADF)
   // Size the buffer from the bytes left in the file, plus one to see the end in one call.
   os::Result<std::int64_t> pos = kernel_.lseek(fd_, 0, os::SEEK::CUR);
   os::Result<os::Stat> st = kernel_.fstat(fd_);
   std::int64_t end = st.ok() ? st.value().st_size : -1;
   std::int64_t size = kSmallChunk;
   if (pos.ok() && end > 0 && end >= pos.value()) size = end - pos.value() + 1;
-  std::vector<std::byte> data;
+  buffer::ByteVector data;
   std::int64_t have = 0;
   for (;;) {
     if (have >= size) size = next_buffer_size(have);

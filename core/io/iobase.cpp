@@ -57,7 +57,7 @@ Bytes IOBase::peek(std::int64_t) { raise_no_attribute("peek"); }
 
 // IOBase.readline: read(1) per byte, or as many bytes as peek() shows up to the newline.
 Bytes IOBase::readline(std::int64_t limit) {
-  std::vector<std::byte> line;
+  buffer::ByteVector line;
   const bool peeks = has_peek();
   while (limit < 0 || static_cast<std::int64_t>(line.size()) < limit) {
     std::int64_t wanted = 1;
@@ -135,7 +135,7 @@ std::optional<std::int64_t> RawIOBase::write(ByteSpan) { throw NotImplementedErr
 
 std::optional<Bytes> RawIOBase::read(std::int64_t n) {
   if (n < 0) return readall();
-  std::vector<std::byte> data(static_cast<std::size_t>(n));
+  buffer::ByteVector data(static_cast<std::size_t>(n));
   std::optional<std::int64_t> got = readinto(data);
   if (!got) return std::nullopt;
   if (*got < 0 || *got > n)
@@ -146,7 +146,7 @@ std::optional<Bytes> RawIOBase::read(std::int64_t n) {
 }
 
 std::optional<Bytes> RawIOBase::readall() {
-  std::vector<std::byte> all;
+  buffer::ByteVector all;
   for (bool first = true;; first = false) {
     std::optional<Bytes> chunk = read(DEFAULT_BUFFER_SIZE);
     if (!chunk) {

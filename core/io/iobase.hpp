@@ -72,10 +72,10 @@ class IOBase {
 
   // --- lines and iteration ---
   virtual Bytes readline(std::int64_t limit = -1);
-  std::vector<Bytes> readlines(std::int64_t hint = -1);
+  virtual std::vector<Bytes> readlines(std::int64_t hint = -1);
   void writelines(const std::vector<Bytes>& lines);
   // iter(f): checks that the stream is open. next(f): the next line; StopIteration at the end.
-  void iter();
+  virtual void iter();
   virtual Bytes next();
 
   // with-statement protocol: __enter__ checks that the stream is open; __exit__ closes.

@@ -62,6 +62,14 @@ OSError::OSError(os::Errno errno_value, Strerror strerror)
       errno_(errno_value),
       strerror_(std::move(strerror.text)) {}
 
+OSError::OSError(os::Errno errno_value, FdFilename filename)
+    : Exception(
+          os_error_message(errno_value, os::strerror(errno_value), std::nullopt, std::nullopt) +
+          ": " + std::to_string(filename.fd)),
+      errno_(errno_value),
+      strerror_(os::strerror(errno_value)),
+      filename_(std::to_string(filename.fd)) {}
+
 OSError::OSError(std::string message) : Exception(std::move(message)) {}
 
 namespace {

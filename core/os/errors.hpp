@@ -55,6 +55,12 @@ class OSError : public Exception {
     std::string text;
   };
   OSError(os::Errno errno_value, Strerror strerror);
+  // OSError(errno, strerror(errno), fd): a descriptor number where the filename goes, as
+  // FileIO(fd) reports it (`[Errno 21] Is a directory: 3`).
+  struct FdFilename {
+    std::int64_t fd;
+  };
+  OSError(os::Errno errno_value, FdFilename filename);
   // OSError(message): no errno; str() is the message alone.
   explicit OSError(std::string message);
   std::string_view type_name() const noexcept override { return "OSError"; }

@@ -32,16 +32,16 @@ std::string bit_names(int flags, Names names, std::string text = {}) {
 std::string open_flag_names(int flags) {
   using namespace os;
   static constexpr const char* access[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
-  // O_SYNC contains O_DSYNC's bit, so it is tried first.
+  // strace's order (by bit value). O_SYNC contains O_DSYNC's bit, so it is tried first.
   return bit_names(flags & ~O::ACCMODE,
-                   {{O::SYNC, "O_SYNC"},
-                    {O::DSYNC, "O_DSYNC"},
-                    {O::NONBLOCK, "O_NONBLOCK"},
-                    {O::APPEND, "O_APPEND"},
-                    {O::CREAT, "O_CREAT"},
+                   {{O::CREAT, "O_CREAT"},
                     {O::EXCL, "O_EXCL"},
                     {O::NOCTTY, "O_NOCTTY"},
                     {O::TRUNC, "O_TRUNC"},
+                    {O::APPEND, "O_APPEND"},
+                    {O::NONBLOCK, "O_NONBLOCK"},
+                    {O::SYNC, "O_SYNC"},
+                    {O::DSYNC, "O_DSYNC"},
                     {O::DIRECT, "O_DIRECT"},
                     {O::LARGEFILE, "O_LARGEFILE"},
                     {O::DIRECTORY, "O_DIRECTORY"},
