@@ -105,7 +105,7 @@ std::int64_t Buffered::raw_seek(std::int64_t target, int whence) {
 }
 
 std::int64_t Buffered::raw_read(std::byte* into, std::int64_t length) {
-  std::optional<std::int64_t> n =
+  IntOrNone n =
       raw_->readinto(MutableByteSpan(into, static_cast<std::size_t>(length)));
   if (!n) return kWouldBlock;
   if (*n < 0 || *n > length)
@@ -116,7 +116,7 @@ std::int64_t Buffered::raw_read(std::byte* into, std::int64_t length) {
 }
 
 std::int64_t Buffered::raw_write(const std::byte* from, std::int64_t length) {
-  std::optional<std::int64_t> n = raw_->write(ByteSpan(from, static_cast<std::size_t>(length)));
+  IntOrNone n = raw_->write(ByteSpan(from, static_cast<std::size_t>(length)));
   if (!n) return kWouldBlock;
   if (*n < 0 || *n > length)
     throw OSError("raw write() returned invalid length " + std::to_string(*n) +
@@ -361,19 +361,19 @@ Bytes Buffered::peek_unlocked() {
   return bytes_of(data(), r);
 }
 
-std::optional<std::int64_t> Buffered::readinto(MutableByteSpan buffer) {
+IntOrNone Buffered::readinto(MutableByteSpan buffer) {
   if (!readable_) return BufferedIOBase::readinto(buffer);
   return readinto_generic(buffer, false);
 }
 
-std::optional<std::int64_t> Buffered::readinto1(MutableByteSpan buffer) {
+IntOrNone Buffered::readinto1(MutableByteSpan buffer) {
   if (!readable_) return BufferedIOBase::readinto1(buffer);
   return readinto_generic(buffer, true);
 }
 
 // Fills `buffer`: read-ahead first; then remainders larger than the buffer go straight into
 // it, smaller ones through the buffer. readinto1 makes at most one raw read.
-std::optional<std::int64_t> Buffered::readinto_generic(MutableByteSpan buffer, bool readinto1) {
+IntOrNone Buffered::readinto_generic(MutableByteSpan buffer, bool readinto1) {
   check_attached();
   check_closed("readinto of closed file");
   const auto length = static_cast<std::int64_t>(buffer.size());
@@ -469,7 +469,7 @@ Bytes Buffered::next() {
 
 // --- writing -----------------------------------------------------------------------------
 
-std::optional<std::int64_t> Buffered::write(ByteSpan data_in) {
+IntOrNone Buffered::write(ByteSpan data_in) {
   if (!writable_) return BufferedIOBase::write(data_in);
   check_attached();
   if (is_closed()) throw ValueError("write to closed file");

@@ -39,11 +39,11 @@ class Buffered : public BufferedIOBase {
   Bytes read1(std::int64_t n = -1) override;
   bool has_peek() const override { return readable_; }
   Bytes peek(std::int64_t n = 0) override;
-  std::optional<std::int64_t> readinto(MutableByteSpan buffer) override;
-  std::optional<std::int64_t> readinto1(MutableByteSpan buffer) override;
+  IntOrNone readinto(MutableByteSpan buffer) override;
+  IntOrNone readinto1(MutableByteSpan buffer) override;
   Bytes readline(std::int64_t limit = -1) override;
   Bytes next() override;
-  std::optional<std::int64_t> write(ByteSpan data) override;
+  IntOrNone write(ByteSpan data) override;
 
   std::int64_t seek(std::int64_t target, int whence = 0) override;
   std::int64_t tell() override;
@@ -100,7 +100,7 @@ class Buffered : public BufferedIOBase {
   std::optional<Bytes> read_generic(std::int64_t n);
   std::optional<Bytes> read_all();
   Bytes peek_unlocked();
-  std::optional<std::int64_t> readinto_generic(MutableByteSpan buffer, bool readinto1);
+  IntOrNone readinto_generic(MutableByteSpan buffer, bool readinto1);
   Bytes readline_unchecked(std::int64_t limit);
   [[gnu::noinline]] std::int64_t write_through_raw(ByteSpan data);
   void flush_unlocked();
@@ -161,11 +161,11 @@ class BufferedRWPair final : public BufferedIOBase {
   Bytes read1(std::int64_t n = -1) override { return reader_->read1(n); }
   bool has_peek() const override { return true; }
   Bytes peek(std::int64_t n = 0) override { return reader_->peek(n); }
-  std::optional<std::int64_t> readinto(MutableByteSpan b) override { return reader_->readinto(b); }
-  std::optional<std::int64_t> readinto1(MutableByteSpan b) override {
+  IntOrNone readinto(MutableByteSpan b) override { return reader_->readinto(b); }
+  IntOrNone readinto1(MutableByteSpan b) override {
     return reader_->readinto1(b);
   }
-  std::optional<std::int64_t> write(ByteSpan data) override { return writer_->write(data); }
+  IntOrNone write(ByteSpan data) override { return writer_->write(data); }
 
  private:
   std::unique_ptr<BufferedReader> reader_;

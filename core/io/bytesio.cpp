@@ -79,7 +79,7 @@ std::optional<Bytes> BytesIO::read(std::int64_t n) {
 
 Bytes BytesIO::read1(std::int64_t n) { return *read(n); }
 
-std::optional<std::int64_t> BytesIO::readinto(MutableByteSpan buffer) {
+IntOrNone BytesIO::readinto(MutableByteSpan buffer) {
   check_closed();
   std::int64_t left = std::max<std::int64_t>(size() - pos_, 0);
   std::int64_t n = std::min(static_cast<std::int64_t>(buffer.size()), left);
@@ -91,7 +91,7 @@ std::optional<std::int64_t> BytesIO::readinto(MutableByteSpan buffer) {
   return n;
 }
 
-std::optional<std::int64_t> BytesIO::readinto1(MutableByteSpan buffer) { return readinto(buffer); }
+IntOrNone BytesIO::readinto1(MutableByteSpan buffer) { return readinto(buffer); }
 
 Bytes BytesIO::readline(std::int64_t limit) {
   check_closed();
@@ -135,7 +135,7 @@ void BytesIO::grow(std::int64_t size) {
   private_buffer_ = true;
 }
 
-std::optional<std::int64_t> BytesIO::write(ByteSpan data) {
+IntOrNone BytesIO::write(ByteSpan data) {
   check_closed();
   check_exports();
   auto length = static_cast<std::int64_t>(data.size());

@@ -42,8 +42,8 @@ class BytesIO final : public BufferedIOBase {
   std::optional<Bytes> read(std::int64_t n = -1) override;
   Bytes read1(std::int64_t n = -1) override;
   // Copies min(len(buffer), bytes left) bytes into `buffer`; 0 at or past the end.
-  std::optional<std::int64_t> readinto(MutableByteSpan buffer) override;
-  std::optional<std::int64_t> readinto1(MutableByteSpan buffer) override;
+  IntOrNone readinto(MutableByteSpan buffer) override;
+  IntOrNone readinto1(MutableByteSpan buffer) override;
   // Up to and including the next b'\n', at most `limit` bytes when limit >= 0.
   Bytes readline(std::int64_t limit = -1) override;
   // BytesIO's own readlines: stops once the lines read total >= hint (hint > 0), one line
@@ -53,7 +53,7 @@ class BytesIO final : public BufferedIOBase {
   void iter() override {}
   Bytes next() override;
   // Writes all of `data` at the position and returns its length.
-  std::optional<std::int64_t> write(ByteSpan data) override;
+  IntOrNone write(ByteSpan data) override;
 
   // seek: ValueError for a negative absolute position or a bad whence; for whence 1 and 2 a
   // target before the start is clamped to 0. Seeking is allowed while exported.

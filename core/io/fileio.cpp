@@ -191,7 +191,7 @@ bool FileIO::isatty() {
   return tty.ok() && tty.value();
 }
 
-std::optional<std::int64_t> FileIO::readinto(MutableByteSpan buffer) {
+IntOrNone FileIO::readinto(MutableByteSpan buffer) {
   check_open();
   check_readable();
   os::Result<std::size_t> n = kernel_.read(fd_, buffer);
@@ -237,7 +237,7 @@ std::optional<Bytes> FileIO::readall() {
   return Bytes(std::move(data));
 }
 
-std::optional<std::int64_t> FileIO::write(ByteSpan data) {
+IntOrNone FileIO::write(ByteSpan data) {
   check_open();
   check_writable();
   os::Result<std::size_t> n = kernel_.write(fd_, data);

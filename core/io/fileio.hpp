@@ -39,8 +39,8 @@ class FileIO final : public RawIOBase {
   std::int64_t fileno() override;
   bool isatty() override;
 
-  std::optional<std::int64_t> readinto(MutableByteSpan buffer) override;
-  std::optional<std::int64_t> write(ByteSpan data) override;
+  IntOrNone readinto(MutableByteSpan buffer) override;
+  IntOrNone write(ByteSpan data) override;
   std::optional<Bytes> read(std::int64_t n = -1) override;
   std::optional<Bytes> readall() override;
 

@@ -51,7 +51,7 @@ std::int64_t IOBase::truncate(std::optional<std::int64_t>) {
 
 std::optional<Bytes> IOBase::read(std::int64_t) { raise_no_attribute("read"); }
 
-std::optional<std::int64_t> IOBase::write(ByteSpan) { raise_no_attribute("write"); }
+IntOrNone IOBase::write(ByteSpan) { raise_no_attribute("write"); }
 
 Bytes IOBase::peek(std::int64_t) { raise_no_attribute("peek"); }
 
@@ -129,14 +129,14 @@ std::string IOBase::mode() const {
 
 // --- RawIOBase ---------------------------------------------------------------------------
 
-std::optional<std::int64_t> RawIOBase::readinto(MutableByteSpan) { throw NotImplementedError(""); }
+IntOrNone RawIOBase::readinto(MutableByteSpan) { throw NotImplementedError(""); }
 
-std::optional<std::int64_t> RawIOBase::write(ByteSpan) { throw NotImplementedError(""); }
+IntOrNone RawIOBase::write(ByteSpan) { throw NotImplementedError(""); }
 
 std::optional<Bytes> RawIOBase::read(std::int64_t n) {
   if (n < 0) return readall();
   buffer::ByteVector data(static_cast<std::size_t>(n));
-  std::optional<std::int64_t> got = readinto(data);
+  IntOrNone got = readinto(data);
   if (!got) return std::nullopt;
   if (*got < 0 || *got > n)
     throw ValueError("readinto returned " + std::to_string(*got) + " outside buffer size " +
@@ -177,17 +177,17 @@ std::int64_t copy_into(MutableByteSpan buffer, const Bytes& data) {
 
 }  // namespace
 
-std::optional<std::int64_t> BufferedIOBase::readinto(MutableByteSpan buffer) {
+IntOrNone BufferedIOBase::readinto(MutableByteSpan buffer) {
   std::optional<Bytes> data = read(static_cast<std::int64_t>(buffer.size()));
   if (!data) throw TypeError("read() should return bytes");
   return copy_into(buffer, *data);
 }
 
-std::optional<std::int64_t> BufferedIOBase::readinto1(MutableByteSpan buffer) {
+IntOrNone BufferedIOBase::readinto1(MutableByteSpan buffer) {
   return copy_into(buffer, read1(static_cast<std::int64_t>(buffer.size())));
 }
 
-std::optional<std::int64_t> BufferedIOBase::write(ByteSpan) { throw UnsupportedOperation("write"); }
+IntOrNone BufferedIOBase::write(ByteSpan) { throw UnsupportedOperation("write"); }
 
 std::shared_ptr<RawIOBase> BufferedIOBase::detach() { throw UnsupportedOperation("detach"); }
 

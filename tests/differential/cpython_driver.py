@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""Run differential scripts (FORMAT.md) in real CPython and write their results.
+
+    cpython_driver.py [--no-strace] [--keep-trace FILE] SCRIPTS.jsonl RESULTS.jsonl WORKROOT
+
+By default the driver re-runs itself under strace (PYTHONUNBUFFERED removed from the
+environment), then attaches the normalized system calls of every step as "sys".
+With --no-strace the results have no "sys" key.  One process runs all scripts; script n
+works in WORKROOT/<n>, which is created empty and removed afterwards.
+"""
+
+import gc
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import stracenorm  # noqa: E402
+
+_ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
+_NAME_FD = re.compile(r"\bname=(\d+)")
+
+
+def strip_addr(s):
+    return _ADDR.sub("", s)
+
+
+class ShortRaw(io.RawIOBase):
+    """A raw stream over FileIO f that moves at most R bytes per readinto and W per write."""
+
+    def __init__(self, f, read_cap, write_cap):
+        self._f = f
+        self._r = read_cap
+        self._w = write_cap
+
+    def readinto(self, b):
+        with memoryview(b) as m:
+            if self._r:
+                with m[:self._r] as s:
+                    return self._f.readinto(s)
+            return self._f.readinto(m)
+
+    def write(self, b):
+        with memoryview(b) as m:
+            if self._w:
+                with m[:self._w] as s:
+                    return self._f.write(s)
+            return self._f.write(m)
+
+    def seek(self, pos, whence=0):
+        return self._f.seek(pos, whence)
+
+    def tell(self):
+        return self._f.tell()
+
+    def truncate(self, size=None):
+        return self._f.truncate(size)
+
+    def readable(self):
+        return self._f.readable()
+
+    def writable(self):
+        return self._f.writable()
+
+    def seekable(self):
+        return self._f.seekable()
+
+    def fileno(self):
+        return self._f.fileno()
+
+    def isatty(self):
+        return self._f.isatty()
+
+    def close(self):
+        self._f.close()
+        io.RawIOBase.close(self)
+
+    @property
+    def name(self):
+        return self._f.name
+
+    @property
+    def mode(self):
+        return self._f.mode
+
+    def __repr__(self):
+        return "<ShortRaw>"
+
+
+class ScriptState:
+    def __init__(self):
+        self.handles = {}
+        self.order = []
+        self.fds = {}
+        self.fixed_fds = []
+
+    def get(self, h):
+        try:
+            return self.handles[h]
+        except KeyError:
+            raise NameError(f"name '{h}' is not defined") from None
+
+    def put(self, h, obj):
+        self.handles[h] = obj
+        if h in self.order:
+            self.order.remove(h)
+        self.order.append(h)
+
+    def fd(self, n):
+        if n >= 100:
+            return n
+        if n not in self.fds:
+            self.fds[n] = f"fd{len(self.fds)}"
+        return self.fds[n]
+
+    def rename_names(self, text):
+        def sub(m):
+            n = int(m.group(1))
+            return m.group(0) if n >= 100 else "name=" + self.fd(n)
+        return _NAME_FD.sub(sub, text)
+
+    def repr_of(self, obj):
+        return self.rename_names(strip_addr(repr(obj)))
+
+
+def conv(v):
+    if isinstance(v, dict):
+        if "b" in v:
+            return bytes.fromhex(v["b"])
+        if "bytearray" in v:
+            return bytearray(v["bytearray"])
+        if "bytearray_hex" in v:
+            return bytearray.fromhex(v["bytearray_hex"])
+        if "memoryview" in v:
+            return memoryview(bytearray(v["memoryview"]))
+        raise ValueError(f"bad value {v!r}")
+    if isinstance(v, list):
+        return [conv(x) for x in v]
+    return v
+
+
+def encode(v, st):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, (bytes, bytearray)):
+        return {"b": bytes(v).hex()}
+    if isinstance(v, (list, tuple)):
+        return [encode(x, st) for x in v]
+    if isinstance(v, float):
+        return repr(v)
+    return {"obj": st.repr_of(v)}
+
+
+def buf_hex(b):
+    if isinstance(b, bytearray):
+        return b.hex()
+    if isinstance(b, memoryview):
+        try:
+            return b.tobytes().hex()
+        except ValueError:
+            return None
+    return None
+
+
+def os_step(step):
+    fn = step["fn"]
+    path = step.get("path")
+    if fn == "pwrite":
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.pwrite(fd, bytes.fromhex(step["data"]), step["offset"])
+        finally:
+            os.close(fd)
+    elif fn == "ftruncate":
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, step["size"])
+        finally:
+            os.close(fd)
+    elif fn == "unlink":
+        os.unlink(path)
+    elif fn == "open":
+        flags = 0
+        for name in step["flags"]:
+            flags |= getattr(os, name)
+        t = os.open(path, flags, 0o666)
+        try:
+            os.dup2(t, step["fd"])
+        finally:
+            os.close(t)
+        return ("fixed", step["fd"])
+    else:
+        raise ValueError(f"unknown os function {fn!r}")
+    return None
+
+
+def run_step(step, st):
+    """Execute one step; return the result dict (without script/i/sys)."""
+    out = {}
+    op = step.get("op")
+    bufarg = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if op in ("open", "fileio"):
+                fn = open if op == "open" else io.FileIO
+                obj = fn(*conv(step.get("args", [])), **conv_kw(step.get("kw", {})))
+                st.put(step["h"], obj)
+                out["r"] = st.repr_of(obj)
+            elif op == "bytesio":
+                obj = io.BytesIO(*conv(step.get("args", [])))
+                st.put(step["h"], obj)
+                out["r"] = st.repr_of(obj)
+            elif op == "shortraw":
+                path, mode = step["args"]
+                obj = ShortRaw(io.FileIO(path, mode), step.get("read_cap", 0),
+                               step.get("write_cap", 0))
+                st.put(step["h"], obj)
+                out["r"] = None
+            elif op == "buffered":
+                cls = getattr(io, step["cls"])
+                raws = [st.get(h) for h in step["raw"]]
+                obj = cls(*raws, *conv(step.get("args", [])), **conv_kw(step.get("kw", {})))
+                st.put(step["h"], obj)
+                out["r"] = st.repr_of(obj)
+            elif op == "call":
+                obj = st.get(step["h"])
+                args = conv(step.get("args", []))
+                for a in args:
+                    if isinstance(a, (bytearray, memoryview)):
+                        bufarg = a
+                        break
+                m = step["m"]
+                try:
+                    res = getattr(obj, m)(*args, **conv_kw(step.get("kw", {})))
+                finally:
+                    if bufarg is not None:
+                        h = buf_hex(bufarg)
+                        if h is not None:
+                            out["buf"] = h
+                if "as" in step:
+                    st.put(step["as"], res)
+                if m == "fileno" and type(res) is int:
+                    out["r"] = st.fd(res)
+                else:
+                    out["r"] = encode(res, st)
+            elif op == "get":
+                res = getattr(st.get(step["h"]), step["attr"])
+                if step["attr"] == "name" and type(res) is int:
+                    out["r"] = st.fd(res)
+                else:
+                    out["r"] = encode(res, st)
+            elif op == "repr":
+                out["r"] = st.repr_of(st.get(step["h"]))
+            elif op == "next":
+                out["r"] = encode(next(st.get(step["h"])), st)
+            elif op == "enter":
+                out["r"] = encode(st.get(step["h"]).__enter__(), st)
+            elif op == "exit":
+                out["r"] = encode(st.get(step["h"]).__exit__(None, None, None), st)
+            elif op == "release":
+                st.get(step["h"]).release()
+                out["r"] = None
+            elif op == "os":
+                res = os_step(step)
+                if res is not None:
+                    st.fixed_fds.append(res[1])
+                out["r"] = None
+            else:
+                raise ValueError(f"unknown op {op!r}")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 - every exception is a result
+            out.pop("r", None)
+            exc = [type(e).__name__, st.rename_names(strip_addr(str(e)))]
+            out["exc"] = exc
+            if isinstance(e, OSError):
+                out["errno"] = e.errno
+                if hasattr(e, "characters_written"):
+                    try:
+                        out["characters_written"] = e.characters_written
+                    except AttributeError:
+                        pass
+            del e
+    if caught:
+        w = []
+        for c in caught:
+            w += [c.category.__name__, strip_addr(str(c.message))]
+        out["warn"] = w
+    return out
+
+
+def conv_kw(kw):
+    return {k: conv(v) for k, v in kw.items()}
+
+
+def collect_files(wdir):
+    files = {}
+    for root, dirs, names in os.walk(wdir):
+        dirs.sort()
+        for n in sorted(names):
+            p = os.path.join(root, n)
+            if os.path.isfile(p) and not os.path.islink(p):
+                fd = os.open(p, os.O_RDONLY)
+                try:
+                    chunks = []
+                    while True:
+                        b = os.read(fd, 1 << 20)
+                        if not b:
+                            break
+                        chunks.append(b)
+                finally:
+                    os.close(fd)
+                files[os.path.relpath(p, wdir)] = b"".join(chunks).hex()
+    return dict(sorted(files.items()))
+
+
+def cleanup(st, wdir, workroot):
+    # Memoryviews first (they pin BytesIO buffers), then everything else.
+    for h in st.order:
+        o = st.handles.get(h)
+        if isinstance(o, memoryview):
+            try:
+                o.release()
+            except BaseException:  # noqa: BLE001
+                pass
+    for h in st.order:
+        o = st.handles.get(h)
+        if o is not None and hasattr(o, "close"):
+            try:
+                o.close()
+            except BaseException:  # noqa: BLE001
+                pass
+    st.handles.clear()
+    st.order.clear()
+    gc.collect()
+    for fd in st.fixed_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    os.chdir(workroot)
+    shutil.rmtree(wdir, ignore_errors=True)
+
+
+def run_script(si, script, workroot, emit, tag=False):
+    wdir = os.path.join(workroot, str(si))
+    if os.path.exists(wdir):
+        shutil.rmtree(wdir)
+    os.mkdir(wdir)
+    os.chdir(wdir)
+    for path, hexdata in script.get("files", {}).items():
+        if path.endswith("/"):
+            os.makedirs(path, exist_ok=True)
+            continue
+        d = os.path.dirname(path)
+        if d:
+            os.makedirs(d, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            data = bytes.fromhex(hexdata)
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+    st = ScriptState()
+    name = script.get("name", str(si))
+    results = []
+    for i, step in enumerate(script.get("steps", [])):
+        os.path.exists(f"/bl-step/{si}/{i}")
+        res = run_step(step, st)
+        results.append(dict({"script": name, "i": i}, **res))
+        if tag:
+            results[-1]["_si"] = si
+    os.path.exists(f"/bl-step/{si}/end")
+    try:
+        files = collect_files(wdir)
+    except OSError as e:
+        files = {"<error>": str(e)}
+    results.append({"script": name, "end": True, "files": files})
+    if tag:
+        results[-1]["_si"] = si
+    cleanup(st, wdir, workroot)
+    emit(results)
+
+
+def run_child(scripts_path, results_path, workroot, tag=False):
+    warnings.simplefilter("ignore")
+    sys.unraisablehook = lambda unraisable: None
+    gc.disable()
+    workroot = os.path.realpath(workroot)
+    os.makedirs(workroot, exist_ok=True)
+    with open(scripts_path, "r", encoding="utf-8") as f:
+        scripts = [json.loads(line) for line in f if line.strip()]
+    with open(results_path, "w", encoding="utf-8") as out:
+        def emit(results):
+            out.write("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in results))
+        for si, script in enumerate(scripts):
+            run_script(si, script, workroot, emit, tag)
+    os.chdir("/")
+
+
+def child_env():
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_traced(scripts_path, results_path, workroot, keep_trace=None):
+    workroot = os.path.realpath(workroot)
+    os.makedirs(workroot, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="bl-cpy-")
+    try:
+        trace = keep_trace or os.path.join(tmp, "trace")
+        raw = os.path.join(tmp, "raw.jsonl")
+        cmd = stracenorm.strace_command(trace) + [
+            sys.executable, os.path.abspath(__file__), "--child", scripts_path, raw, workroot]
+        p = subprocess.run(cmd, env=child_env())
+        if p.returncode != 0:
+            raise SystemExit(f"cpython_driver: child failed with status {p.returncode}")
+        sysmap = stracenorm.parse_file(trace, workroot)
+        with open(raw, "r", encoding="utf-8") as f, \
+                open(results_path, "w", encoding="utf-8") as out:
+            for line in f:
+                r = json.loads(line)
+                si = r.pop("_si")
+                if "i" in r:
+                    r["sys"] = sysmap.get((si, r["i"]), [])
+                out.write(json.dumps(r, separators=(",", ":")) + "\n")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv):
+    if argv and argv[0] == "--child":
+        run_child(*argv[1:4], tag=True)
+        return 0
+    trace = None
+    strace = True
+    rest = []
+    it = iter(argv)
+    for a in it:
+        if a == "--no-strace":
+            strace = False
+        elif a == "--keep-trace":
+            trace = os.path.abspath(next(it))
+        else:
+            rest.append(a)
+    if len(rest) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    scripts, results, workroot = rest
+    if strace:
+        run_traced(os.path.abspath(scripts), os.path.abspath(results), workroot, trace)
+    else:
+        env_ok = "PYTHONUNBUFFERED" not in os.environ
+        if not env_ok:
+            print("cpython_driver: warning: PYTHONUNBUFFERED is set", file=sys.stderr)
+        run_child(os.path.abspath(scripts), os.path.abspath(results), workroot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,134 @@
+// bl_diff_driver: runs differential scripts (FORMAT.md) on bufferlab, as cpython_driver.py runs
+// them on CPython, and writes results in the same encoding, byte for byte where it can.
+//
+// driver.cpp runs scripts (work directory, files, kernels, end record); driver_ops.cpp executes
+// one step (method lookup and Python's argument conversion); driver_make.cpp holds the
+// constructor and os.* steps; driver_values.cpp encodes values, reprs and exceptions;
+// driver_trace.cpp turns recorded system calls into FORMAT.md's "sys".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "buffer/memoryview.hpp"
+#include "io/iobase.hpp"
+#include "os/errors.hpp"
+#include "os/kernel.hpp"
+#include "trace/events.hpp"
+
+namespace bl::diff {
+
+using json = nlohmann::ordered_json;
+
+// A script's named object: an io stream, or a memoryview (BytesIO.getbuffer()).
+using Object = std::variant<std::shared_ptr<io::IOBase>, std::shared_ptr<buffer::MemoryView>>;
+
+// Something the driver does not model (an op, method or argument shape): reported as an
+// exception so the divergence is visible, never skipped.
+BL_PY_EXCEPTION(DriverError, Exception)
+BL_PY_EXCEPTION(NameError, Exception)
+
+// The per-script state of cpython_driver.py's ScriptState.
+class ScriptState {
+ public:
+  explicit ScriptState(os::Kernel& traced) : kernel(traced) {}
+
+  os::Kernel& kernel;  // the traced kernel every object is created with
+
+  const Object& get(const std::string& h) const;  // NameError as Python's
+  void put(const std::string& h, Object object);
+
+  // FORMAT.md's descriptor renaming: n >= 100 as is, else "fd0", "fd1", ... by first use.
+  json fd(std::int64_t n);
+  std::string rename_names(std::string_view text);
+  std::string repr_of(const Object& object);
+
+  std::map<std::string, Object> handles;
+  std::vector<std::string> order;
+  std::vector<int> fixed_fds;
+
+ private:
+  std::map<std::int64_t, std::string> fds_;
+};
+
+// --- values (driver_values.cpp) --------------------------------------------------------------
+
+std::string to_hex(buffer::ByteSpan data);
+std::vector<std::byte> from_hex(std::string_view hex);
+std::string strip_addr(std::string_view text);
+// type(v).__name__ of the Python value a script value stands for.
+std::string py_type_name(const json& v);
+json bytes_value(const buffer::Bytes& b);  // {"b": hex}
+
+// One converted argument of a call: ints, None, str as JSON; bytes-like objects materialized.
+class Arg {
+ public:
+  explicit Arg(const json& v);
+  const json& value() const { return value_; }
+  bool is_none() const { return value_.is_null(); }
+  bool is_bytes() const { return bytes_.has_value(); }
+  bool is_writable_buffer() const { return array_ != nullptr; }  // bytearray or memoryview
+  bool is_bytes_like() const { return is_bytes() || is_writable_buffer(); }
+  buffer::ByteSpan bytes() const;
+  buffer::MutableByteSpan mutable_bytes() const;
+  std::string type_name() const { return py_type_name(value_); }
+
+ private:
+  json value_;
+  std::optional<buffer::Bytes> bytes_;
+  std::shared_ptr<buffer::ByteArray> array_;
+  std::shared_ptr<buffer::MemoryView> view_;
+};
+
+// operator.index(v): TypeError "'str' object cannot be interpreted as an integer".
+std::int64_t index_arg(const json& v);
+// Python's optional size (`_Py_convert_optional_to_ssize_t`): None is `none_value`.
+std::int64_t optional_index_arg(const json& v, std::int64_t none_value);
+
+// The "exc"/"errno"/"characters_written" fields of a result for a caught exception.
+void put_exception(json& out, ScriptState& st, const Exception& e);
+
+// Warnings reported through bl::warn during the current step ([category, message, ...]).
+void start_collecting_warnings();
+std::vector<std::string> take_warnings();
+
+// --- steps (driver_ops.cpp, driver_make.cpp) ------------------------------------------------
+
+// Runs one step; the result fields without "script", "i" and "sys".
+json run_step(const json& step, ScriptState& st);
+// The object of an open, fileio, bytesio, shortraw or buffered step.
+std::shared_ptr<io::IOBase> make_stream(const json& step, ScriptState& st);
+// An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2.
+void run_os(const json& step, ScriptState& st);
+
+// --- system calls (driver_trace.cpp) ---------------------------------------------------------
+
+// Turns recorded SyscallEvents into FORMAT.md's normalized lines, keeping the calls on files
+// inside `wdir` (an absolute, normalized path) and tracking which descriptor names which file.
+class SyscallNormalizer {
+ public:
+  explicit SyscallNormalizer(std::string wdir) : wdir_(std::move(wdir)) {}
+  std::vector<std::string> normalize(const std::vector<trace::SyscallEvent>& events);
+
+ private:
+  std::optional<std::string> relative(std::string_view path) const;
+  std::optional<std::string> fd_name(int fd) const;
+  std::optional<std::string> line(const trace::SyscallEvent& e);
+
+  std::string wdir_;
+  std::map<int, std::optional<std::string>> fds_;  // nullopt: a file outside the work dir
+};
+
+// "O_RDWR|O_CREAT|O_CLOEXEC": access mode first, then flags in ascending bit value (strace's
+// order, as stracenorm.canon_open_flags).
+std::string canon_open_flags(std::string_view flags);
+
+}  // namespace bl::diff
