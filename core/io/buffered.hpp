@@ -162,9 +162,7 @@ class BufferedRWPair final : public BufferedIOBase {
   bool has_peek() const override { return true; }
   Bytes peek(std::int64_t n = 0) override { return reader_->peek(n); }
   IntOrNone readinto(MutableByteSpan b) override { return reader_->readinto(b); }
-  IntOrNone readinto1(MutableByteSpan b) override {
-    return reader_->readinto1(b);
-  }
+  IntOrNone readinto1(MutableByteSpan b) override { return reader_->readinto1(b); }
   IntOrNone write(ByteSpan data) override { return writer_->write(data); }
 
  private:

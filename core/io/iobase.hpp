@@ -104,7 +104,7 @@ class IOBase {
   // --- lines and iteration ---
   virtual Bytes readline(std::int64_t limit = -1);
   virtual std::vector<Bytes> readlines(std::int64_t hint = -1);
-  void writelines(const std::vector<Bytes>& lines);
+  virtual void writelines(const std::vector<Bytes>& lines);
   // iter(f): checks that the stream is open. next(f): the next line; StopIteration at the end.
   virtual void iter();
   virtual Bytes next();

@@ -4,14 +4,11 @@
 
 #include "driver.hpp"
 #include "io/buffered.hpp"
+#include "io/bytesio.hpp"
 #include "io/fileio.hpp"
 #include "io/open.hpp"
 #include "os/flags.hpp"
 #include "short_raw.hpp"
-#if __has_include("io/bytesio.hpp")
-#include "io/bytesio.hpp"
-#define BL_DIFF_HAVE_BYTESIO 1
-#endif
 
 namespace bl::diff {
 
@@ -115,11 +112,7 @@ IOPtr make_bytesio([[maybe_unused]] ScriptState& st, const json& step) {
       throw TypeError("a bytes-like object is required, not '" + a.type_name() + "'");
     initial.assign(a.bytes().begin(), a.bytes().end());
   }
-#ifdef BL_DIFF_HAVE_BYTESIO
   return std::make_shared<io::BytesIO>(buffer::ByteSpan(initial));
-#else
-  throw DriverError("driver: BytesIO is not available yet");
-#endif
 }
 
 std::shared_ptr<io::RawIOBase> raw_handle(ScriptState& st, const std::string& h) {

@@ -5,12 +5,9 @@
 
 #include "driver.hpp"
 #include "io/buffered.hpp"
+#include "io/bytesio.hpp"
 #include "io/fileio.hpp"
 #include "short_raw.hpp"
-#if __has_include("io/bytesio.hpp")
-#include "io/bytesio.hpp"
-#define BL_DIFF_HAVE_BYTESIO 1
-#endif
 
 namespace bl::diff {
 
@@ -29,9 +26,7 @@ Kind kind_of(const io::IOBase& o) {
   if (dynamic_cast<const io::BufferedRandom*>(&o)) return Kind::random;
   if (dynamic_cast<const io::BufferedRWPair*>(&o)) return Kind::rwpair;
   if (dynamic_cast<const ShortRaw*>(&o)) return Kind::shortraw;
-#ifdef BL_DIFF_HAVE_BYTESIO
   if (dynamic_cast<const io::BytesIO*>(&o)) return Kind::bytesio;
-#endif
   return Kind::other;
 }
 
@@ -125,12 +120,7 @@ json call_readinto(Call& c) {
 json call_lines(Call& c) {
   std::int64_t hint = size_arg(c, true);
   std::vector<buffer::Bytes> lines;
-#ifdef BL_DIFF_HAVE_BYTESIO
-  if (auto b = std::dynamic_pointer_cast<io::BytesIO>(c.obj))
-    lines = b->readlines(hint);
-  else
-#endif
-    lines = c.obj->readlines(hint);
+  lines = c.obj->readlines(hint);
   json out = json::array();
   for (const auto& line : lines) out.push_back(bytes_value(line));
   return out;
@@ -146,27 +136,17 @@ json call_writelines(Call& c) {
     if (!a.is_bytes_like()) throw DriverError("driver: writelines of non-bytes is not supported");
     lines.emplace_back(a.bytes());
   }
-#ifdef BL_DIFF_HAVE_BYTESIO
-  if (auto b = std::dynamic_pointer_cast<io::BytesIO>(c.obj)) {
-    b->writelines(lines);
-    return nullptr;
-  }
-#endif
   c.obj->writelines(lines);
   return nullptr;
 }
 
 json call_bytesio([[maybe_unused]] Call& c) {
   expect_args(c.args, 0, 0, c.m);
-#ifdef BL_DIFF_HAVE_BYTESIO
   auto b = std::dynamic_pointer_cast<io::BytesIO>(c.obj);
   if (c.m == "getvalue") return bytes_value(b->getvalue());
   auto view = std::make_shared<buffer::MemoryView>(b->getbuffer());
   c.returned = view;
   return json{{"obj", c.st.repr_of(view)}};
-#else
-  throw DriverError("driver: BytesIO is not available yet");
-#endif
 }
 
 json call_io(Call& c) {
