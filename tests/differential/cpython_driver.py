@@ -399,6 +399,9 @@ def run_child(scripts_path, results_path, workroot, tag=False):
     os.makedirs(workroot, exist_ok=True)
     with open(scripts_path, "r", encoding="utf-8") as f:
         scripts = [json.loads(line) for line in f if line.strip()]
+    # The scripts stay in memory for the whole run: keep them out of the per-script collection,
+    # which would otherwise scan them all each time (quadratic in the number of scripts).
+    gc.freeze()
     with open(results_path, "w", encoding="utf-8") as out:
         def emit(results):
             out.write("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in results))
