@@ -72,7 +72,9 @@ Bytes IOBase::readline(std::int64_t limit) {
       }
     }
     std::optional<Bytes> chunk = read(wanted);
-    if (!chunk || chunk->empty()) break;
+    // A non-blocking raw stream with nothing to read answers None, which IOBase rejects.
+    if (!chunk) throw OSError("read() should have returned a bytes object, not 'NoneType'");
+    if (chunk->empty()) break;
     line.insert(line.end(), chunk->span().begin(), chunk->span().end());
     if (line.back() == std::byte{'\n'}) break;
   }

@@ -169,6 +169,10 @@ def buf_hex(b):
     return None
 
 
+# What an os "fill" step writes per os.write: 65536 bytes, 0x00..0xff repeated.
+FILL_CHUNK = bytes(range(256)) * 256
+
+
 def os_step(step):
     fn = step["fn"]
     path = step.get("path")
@@ -195,7 +199,27 @@ def os_step(step):
             os.dup2(t, step["fd"])
         finally:
             os.close(t)
-        return ("fixed", step["fd"])
+        return ("fixed", [step["fd"]], None)
+    elif fn == "pipe":
+        r, w = os.pipe2(os.O_NONBLOCK if step.get("nonblock") else 0)
+        try:
+            os.dup2(r, step["r"])
+            os.dup2(w, step["w"])
+        finally:
+            os.close(r)
+            os.close(w)
+        return ("fixed", [step["r"], step["w"]], None)
+    elif fn == "fill":
+        total = 0
+        while True:
+            try:
+                total += os.write(step["fd"], FILL_CHUNK)
+            except BlockingIOError:
+                return ("value", [], total)
+    elif fn == "drain":
+        return ("value", [], os.read(step["fd"], step["n"]))
+    elif fn == "close":
+        os.close(step["fd"])
     else:
         raise ValueError(f"unknown os function {fn!r}")
     return None
@@ -270,9 +294,10 @@ def run_step(step, st):
                 out["r"] = None
             elif op == "os":
                 res = os_step(step)
-                if res is not None:
-                    st.fixed_fds.append(res[1])
                 out["r"] = None
+                if res is not None:
+                    st.fixed_fds += res[1]
+                    out["r"] = encode(res[2], st)
             else:
                 raise ValueError(f"unknown op {op!r}")
         except (KeyboardInterrupt, SystemExit):

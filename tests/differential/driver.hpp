@@ -106,8 +106,9 @@ std::vector<std::string> take_warnings();
 json run_step(const json& step, ScriptState& st);
 // The object of an open, fileio, bytesio, shortraw or buffered step.
 std::shared_ptr<io::IOBase> make_stream(const json& step, ScriptState& st);
-// An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2.
-void run_os(const json& step, ScriptState& st);
+// An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2, os.pipe2 + os.dup2,
+// fill/drain/close of a fixed descriptor; the step's "r".
+json run_os(const json& step, ScriptState& st);
 
 // --- system calls (driver_trace.cpp) ---------------------------------------------------------
 
@@ -124,7 +125,9 @@ class SyscallNormalizer {
   std::optional<std::string> line(const trace::SyscallEvent& e);
 
   std::string wdir_;
-  std::map<int, std::optional<std::string>> fds_;  // nullopt: a file outside the work dir
+  // nullopt: a file outside the work dir; kPipe: a pipe end (named fdN when N >= 100).
+  std::map<int, std::optional<std::string>> fds_;
+  static constexpr std::string_view kPipe = "\x01pipe";
 };
 
 // "O_RDWR|O_CREAT|O_CLOEXEC": access mode first, then flags in ascending bit value (strace's

@@ -190,7 +190,7 @@ os::Fd os_open(ScriptState& st, const std::string& path, int flags) {
 
 }  // namespace
 
-void run_os(const json& step, ScriptState& st) {
+json run_os(const json& step, ScriptState& st) {
   std::string fn = step.at("fn").get<std::string>();
   std::string path = step.value("path", "");
   if (fn == "pwrite" || fn == "ftruncate") {
@@ -218,9 +218,46 @@ void run_os(const json& step, ScriptState& st) {
     (void)std::move(duped).value_or_raise();
     closed.value_or_raise();
     st.fixed_fds.push_back(target);
+  } else if (fn == "pipe") {
+    // r, w = os.pipe2(flags); os.dup2 both to the fixed numbers; close the originals.
+    auto [r, w] = st.kernel.pipe(step.value("nonblock", false) ? os::O::NONBLOCK : 0)
+                      .value_or_raise();
+    int fixed_r = step.at("r").get<int>(), fixed_w = step.at("w").get<int>();
+    auto duped_r = st.kernel.dup2(r, fixed_r);
+    std::optional<os::Result<os::Fd>> duped_w;
+    if (duped_r.ok()) duped_w = st.kernel.dup2(w, fixed_w);
+    auto closed_r = st.kernel.close(r);
+    auto closed_w = st.kernel.close(w);
+    (void)std::move(duped_r).value_or_raise();
+    if (duped_w) (void)std::move(*duped_w).value_or_raise();
+    closed_r.value_or_raise();
+    closed_w.value_or_raise();
+    st.fixed_fds.push_back(fixed_r);
+    st.fixed_fds.push_back(fixed_w);
+  } else if (fn == "fill") {
+    // os.write of 65536 bytes (0x00..0xff repeated) until BlockingIOError; the total.
+    static const std::vector<std::byte> chunk = [] {
+      std::vector<std::byte> c(65536);
+      for (std::size_t k = 0; k < c.size(); ++k) c[k] = static_cast<std::byte>(k & 0xff);
+      return c;
+    }();
+    int fd = step.at("fd").get<int>();
+    std::int64_t total = 0;
+    for (;;) {
+      auto n = st.kernel.write(fd, chunk);
+      if (!n.ok() && n.error() == os::Errno::eagain) return total;
+      total += static_cast<std::int64_t>(std::move(n).value_or_raise());
+    }
+  } else if (fn == "drain") {
+    std::vector<std::byte> data(step.at("n").get<std::size_t>());
+    std::size_t n = st.kernel.read(step.at("fd").get<int>(), data).value_or_raise();
+    return json{{"b", to_hex(buffer::ByteSpan(data.data(), n))}};
+  } else if (fn == "close") {
+    st.kernel.close(step.at("fd").get<int>()).value_or_raise();
   } else {
     throw ValueError("unknown os function '" + fn + "'");
   }
+  return nullptr;
 }
 
 }  // namespace bl::diff

@@ -290,8 +290,7 @@ json run_op(const json& step, ScriptState& st, json& out) {
   }
   if (op == "call") return run_call(step, st, out);
   if (op == "os") {
-    run_os(step, st);
-    return nullptr;
+    return run_os(step, st);
   }
   const Object& object = st.get(step.at("h").get<std::string>());
   if (op == "get") return get_attribute(st, object, step.at("attr").get<std::string>());

@@ -97,6 +97,10 @@ std::optional<std::string> SyscallNormalizer::relative(std::string_view path) co
 
 std::optional<std::string> SyscallNormalizer::fd_name(int fd) const {
   auto it = fds_.find(fd);
+  if (it != fds_.end() && it->second == kPipe) {
+    if (fd >= 100) return "fd" + std::to_string(fd);
+    return std::nullopt;
+  }
   if (it != fds_.end()) return it->second;
   if (fd >= 100) return std::to_string(fd);
   return std::nullopt;
@@ -136,7 +140,15 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
     if (!a && !b) return std::nullopt;
     return "rename " + a.value_or("None") + " " + b.value_or("None") + " = " + result_text(e);
   }
+  if (call == "pipe2") {  // not traced on the CPython side; remembers the two ends
+    if (ok) fds_[e.fd] = fds_[e.fd2] = std::string(kPipe);
+    return std::nullopt;
+  }
   auto name = fd_name(e.fd);
+  // What a new descriptor copied from e.fd is known as: a pipe end stays one.
+  auto it = fds_.find(e.fd);
+  const std::optional<std::string> copied =
+      it != fds_.end() && it->second == kPipe ? std::optional<std::string>(kPipe) : name;
   std::optional<std::string> text;
   const std::string prefix = std::string(call) + " " + name.value_or("") + " ";
   if (call == "read" || call == "write" || call == "readv" || call == "writev") {
@@ -161,10 +173,10 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
            result_text(e);
   } else if (call == "dup") {
     text = std::string("dup ") + name.value_or("") + " = " + result_text(e, ok);
-    if (ok) fds_[static_cast<int>(e.result)] = name;
+    if (ok) fds_[static_cast<int>(e.result)] = copied;
   } else if (call == "dup2") {
     text = prefix + std::to_string(e.fd2) + " = " + result_text(e);
-    if (ok) fds_[e.fd2] = name;
+    if (ok) fds_[e.fd2] = copied;
   } else if (call == "fcntl") {
     std::string args = e.flags;
     for (std::size_t k; (k = args.find(", ")) != std::string::npos;) args.replace(k, 2, " ");
@@ -176,7 +188,7 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
       res = hex;
     }
     text = prefix + args + " = " + res;
-    if (ok && dupfd) fds_[static_cast<int>(e.result)] = name;
+    if (ok && dupfd) fds_[static_cast<int>(e.result)] = copied;
   } else {
     return std::nullopt;  // not among the calls the CPython side traces
   }

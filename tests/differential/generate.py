@@ -2,6 +2,7 @@
 """Seeded random generator of differential scripts (FORMAT.md). Binary I/O only.
 
     generate.py START COUNT [OUT.jsonl]      (one script per seed; stdout without OUT)
+    generate.py --pipes START COUNT [OUT]    (non-blocking pipe scripts pipe-<seed>)
 
 generate(seed) is deterministic: the same seed gives the same script on every machine.
 """
@@ -625,14 +626,115 @@ def generate(seed):
     return Gen(seed).script()
 
 
+# ------------------------------------------------------------------ non-blocking pipes
+
+PIPE_R, PIPE_W = 100, 101
+PIPE_BUFFERINGS = [1, 2, 16, 100, 4096, None]
+PIPE_WRITE_SIZES = [0, 1, 5, 100, 4095, 4096, 4097, 8192, 16384, 61440, 65535, 65536, 65537,
+                    70000, 100000]
+PIPE_READ_SIZES = [-1, 0, 1, 7, 100, 4096, 5000, 65536, 70000, None]
+
+
+class PipeGen:
+    """A non-blocking pipe on fixed descriptors 100 (read) and 101 (write), a writer stream
+    over 101 and a reader stream over 100 (closefd=False), and a random mix of writes,
+    flushes, reads, drains and fills; maybe the write end is closed (reads then see EOF)."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.steps = []
+        self.nbytes = 0
+
+    def step(self, **kw):
+        self.steps.append(kw)
+
+    def data(self, n):
+        self.nbytes += 1
+        return {"b": bytes((k * 7 + self.nbytes * 31) & 0xFF for k in range(n)).hex()}
+
+    def stream(self, h, fd, mode, cls):
+        """FileIO, open(buffering=B) or Buffered<cls>(FileIO, size); True when buffered."""
+        rng = self.rng
+        kind = rng.choice(["fileio", "open", "buffered"])
+        if kind == "fileio":
+            self.step(op="fileio", h=h, args=[fd, mode], kw={"closefd": False})
+            return False
+        if kind == "open":
+            b = rng.choice(PIPE_BUFFERINGS)
+            kw = {"closefd": False}
+            if b is not None:
+                kw["buffering"] = b
+            self.step(op="open", h=h, args=[fd, mode], kw=kw)
+            return True
+        self.step(op="fileio", h=h + "raw", args=[fd, mode], kw={"closefd": False})
+        size = rng.choice(PIPE_BUFFERINGS)
+        self.step(op="buffered", h=h, cls=cls, raw=[h + "raw"],
+                  args=[] if size is None else [size])
+        return True
+
+    def read_op(self, buffered):
+        rng = self.rng
+        choices = ["read", "read", "readinto", "readline", "drain"]
+        choices += ["read1", "peek"] if buffered else ["readall"]
+        m = rng.choice(choices)
+        n = rng.choice(PIPE_READ_SIZES)
+        if m == "drain":
+            self.step(op="os", fn="drain", fd=PIPE_R, n=rng.choice([1, 100, 4096, 65536, 70000]))
+        elif m in ("read", "read1"):
+            self.step(op="call", h="r", m=m, args=[] if n is None else [n])
+        elif m == "readinto":
+            self.step(op="call", h="r", m=m,
+                      args=[{"bytearray": rng.choice([0, 1, 100, 4096, 5000, 70000])}])
+        elif m == "readline":
+            self.step(op="call", h="r", m=m, args=[] if rng.random() < 0.5 else [n])
+        elif m == "peek":
+            self.step(op="call", h="r", m=m, args=[] if n is None else [n])
+        else:
+            self.step(op="call", h="r", m=m)
+
+    def script(self):
+        rng = self.rng
+        self.step(op="os", fn="pipe", r=PIPE_R, w=PIPE_W, nonblock=True)
+        w_buffered = self.stream("w", PIPE_W, "wb", "BufferedWriter")
+        r_buffered = self.stream("r", PIPE_R, "rb", "BufferedReader")
+        closed = False
+        for _ in range(rng.randint(3, 30)):
+            x = rng.random()
+            if x < 0.35:
+                self.step(op="call", h="w", m="write",
+                          args=[self.data(rng.choice(PIPE_WRITE_SIZES))])
+            elif x < 0.45:
+                self.step(op="call", h="w", m="flush")
+            elif x < 0.50:
+                self.step(op="os", fn="fill", fd=PIPE_W)
+            elif x < 0.53 and not closed:
+                self.step(op="call", h="w", m="close")
+                self.step(op="os", fn="close", fd=PIPE_W)
+                closed = True
+            else:
+                self.read_op(r_buffered)
+        if w_buffered and rng.random() < 0.5:
+            self.step(op="get", h="w", attr="closed")
+        return {"name": f"pipe-{self.seed}", "files": {}, "steps": self.steps}
+
+
+def generate_pipe(seed):
+    return PipeGen(seed).script()
+
+
 def main(argv):
+    gen = generate
+    if argv and argv[0] == "--pipes":
+        gen = generate_pipe
+        argv = argv[1:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     start, count = int(argv[0]), int(argv[1])
     out = open(argv[2], "w", encoding="utf-8") if len(argv) > 2 else sys.stdout
     for s in range(start, start + count):
-        out.write(json.dumps(generate(s), separators=(",", ":")) + "\n")
+        out.write(json.dumps(gen(s), separators=(",", ":")) + "\n")
     if out is not sys.stdout:
         out.close()
     return 0

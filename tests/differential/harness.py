@@ -2,7 +2,7 @@
 """Differential runner: the same scripts in CPython (under strace) and in bufferlab.
 
     harness.py --driver PATH [--kernels posix,sim] [--seeds START:COUNT] [--cases DIR_OR_FILE ...]
-               [--jobs N] [--minimize | --no-minimize] [--keep DIR] [--cpython-only] [--soak [N]]
+               [--pipe-seeds START:COUNT] [--jobs N] [--minimize | --no-minimize] [--keep DIR] [--cpython-only] [--soak [N]]
 
 Without --seeds and --cases it runs tests/differential/cases/*.jsonl and seeds 0:500.
 Prints the first divergence of every diverging script, minimized scripts (when asked for, or
@@ -362,6 +362,7 @@ def main(argv):
     ap.add_argument("--driver", help="path to bl_diff_driver")
     ap.add_argument("--kernels", default="posix,sim")
     ap.add_argument("--seeds", help="START:COUNT of generated scripts")
+    ap.add_argument("--pipe-seeds", help="START:COUNT of generated pipe scripts")
     ap.add_argument("--cases", nargs="*", default=None, help="case files or directories")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--minimize", dest="minimize", action="store_true", default=None)
@@ -382,7 +383,8 @@ def main(argv):
         args.driver = os.path.abspath(args.driver)
 
     scripts = []
-    if args.cases is None and args.seeds is None and args.soak is None:
+    if (args.cases is None and args.seeds is None and args.soak is None
+            and args.pipe_seeds is None):
         args.cases = [os.path.join(HERE, "cases")]
         args.seeds = "0:500"
     if args.cases:
@@ -394,6 +396,9 @@ def main(argv):
     if args.seeds:
         start, count = parse_seeds(args.seeds)
         scripts += [generate.generate(s) for s in range(start, start + count)]
+    if args.pipe_seeds:
+        start, count = parse_seeds(args.pipe_seeds)
+        scripts += [generate.generate_pipe(s) for s in range(start, start + count)]
     scripts = unique_names(scripts)
 
     if args.keep:

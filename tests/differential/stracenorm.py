@@ -149,6 +149,9 @@ class Normalizer:
         if not m:
             return None
         num, path = m.group(1), m.group(2)
+        if path is not None and path.startswith("pipe:["):
+            # A pipe end is named by its descriptor: fd100 (only fixed descriptors >= 100).
+            return None if num == "AT_FDCWD" or int(num) < 100 else "fd" + num
         if path is not None:
             return self.rel(_unescape(path) if "\\" in path else path, wdir)
         if num != "AT_FDCWD" and int(num) >= 100:
