@@ -199,15 +199,11 @@ IntOrNone FileIO::readinto(MutableByteSpan buffer) {
   return static_cast<std::int64_t>(std::move(n).value_or_raise());
 }
 
+// RawIOBase.read (one readinto, or readall), after FileIO's own checks.
 std::optional<Bytes> FileIO::read(std::int64_t n) {
   check_open();
   check_readable();
-  if (n < 0) return readall();
-  buffer::ByteVector data(static_cast<std::size_t>(n));
-  os::Result<std::size_t> got = kernel_.read(fd_, data);
-  if (!got.ok() && got.error() == os::Errno::eagain) return std::nullopt;
-  data.resize(std::move(got).value_or_raise());
-  return Bytes(std::move(data));
+  return RawIOBase::read(n);
 }
 
 std::optional<Bytes> FileIO::readall() {
