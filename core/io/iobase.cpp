@@ -49,14 +49,14 @@ std::int64_t IOBase::truncate(std::optional<std::int64_t>) {
   throw UnsupportedOperation("truncate");
 }
 
-std::optional<Bytes> IOBase::read(std::int64_t) { raise_no_attribute("read"); }
+std::optional<Bytes> BinaryIOBase::read(std::int64_t) { raise_no_attribute("read"); }
 
-IntOrNone IOBase::write(ByteSpan) { raise_no_attribute("write"); }
+IntOrNone BinaryIOBase::write(ByteSpan) { raise_no_attribute("write"); }
 
-Bytes IOBase::peek(std::int64_t) { raise_no_attribute("peek"); }
+Bytes BinaryIOBase::peek(std::int64_t) { raise_no_attribute("peek"); }
 
-// IOBase.readline: read(1) per byte, or as many bytes as peek() shows up to the newline.
-Bytes IOBase::readline(std::int64_t limit) {
+// IOBase.readline over bytes: read(1) per byte, or as many bytes as peek() shows up to the newline.
+Bytes BinaryIOBase::readline(std::int64_t limit) {
   buffer::ByteVector line;
   const bool peeks = has_peek();
   while (limit < 0 || static_cast<std::int64_t>(line.size()) < limit) {
@@ -83,13 +83,13 @@ Bytes IOBase::readline(std::int64_t limit) {
 
 void IOBase::iter() { check_closed(); }
 
-Bytes IOBase::next() {
+Bytes BinaryIOBase::next() {
   Bytes line = readline();
   if (line.empty()) throw StopIteration("");
   return line;
 }
 
-std::vector<Bytes> IOBase::readlines(std::int64_t hint) {
+std::vector<Bytes> BinaryIOBase::readlines(std::int64_t hint) {
   std::vector<Bytes> lines;
   iter();
   std::int64_t total = 0;
@@ -110,7 +110,7 @@ std::vector<Bytes> IOBase::readlines(std::int64_t hint) {
   return lines;
 }
 
-void IOBase::writelines(const std::vector<Bytes>& lines) {
+void BinaryIOBase::writelines(const std::vector<Bytes>& lines) {
   check_closed();
   for (const Bytes& line : lines) write(line.span());
 }

@@ -93,21 +93,8 @@ class IOBase {
   virtual std::int64_t tell() { return seek(0, 1); }
   virtual std::int64_t truncate(std::optional<std::int64_t> size = std::nullopt);
 
-  // --- reading and writing: AttributeError here, as IOBase itself has no read/write ---
-  // read(n): n < 0 reads to the end; nullopt is Python's None (non-blocking, no data).
-  virtual std::optional<Bytes> read(std::int64_t n = -1);
-  virtual IntOrNone write(ByteSpan data);
-  // The Python `peek` method if the class has one (IOBase.readline sizes reads with it).
-  virtual bool has_peek() const { return false; }
-  virtual Bytes peek(std::int64_t n = 0);
-
-  // --- lines and iteration ---
-  virtual Bytes readline(std::int64_t limit = -1);
-  virtual std::vector<Bytes> readlines(std::int64_t hint = -1);
-  virtual void writelines(const std::vector<Bytes>& lines);
-  // iter(f): checks that the stream is open. next(f): the next line; StopIteration at the end.
+  // iter(f): checks that the stream is open (next() is the data class's).
   virtual void iter();
-  virtual Bytes next();
 
   // with-statement protocol: __enter__ checks that the stream is open; __exit__ closes.
   void enter();
@@ -129,10 +116,32 @@ class IOBase {
   bool closed_ = false;
 };
 
+// Not a Python class: the byte-level half of Python's IOBase, shared by RawIOBase and
+// BufferedIOBase: read/write/peek as attributes that may be missing, and IOBase's default
+// readline (by read(1) or peek), readlines, writelines and iteration over bytes. TextIOBase
+// (textio.hpp) has the same methods over str.
+class BinaryIOBase : public IOBase {
+ public:
+  // --- reading and writing: AttributeError here, as IOBase itself has no read/write ---
+  // read(n): n < 0 reads to the end; nullopt is Python's None (non-blocking, no data).
+  virtual std::optional<Bytes> read(std::int64_t n = -1);
+  virtual IntOrNone write(ByteSpan data);
+  // The Python `peek` method if the class has one (IOBase.readline sizes reads with it).
+  virtual bool has_peek() const { return false; }
+  virtual Bytes peek(std::int64_t n = 0);
+
+  // --- lines and iteration ---
+  virtual Bytes readline(std::int64_t limit = -1);
+  virtual std::vector<Bytes> readlines(std::int64_t hint = -1);
+  virtual void writelines(const std::vector<Bytes>& lines);
+  // next(f): the next line; StopIteration at the end.
+  virtual Bytes next();
+};
+
 // io.RawIOBase: unbuffered byte streams. readinto and write return nullopt for "would block"
 // (Python's None); their results are signed because a misbehaving raw stream may return any
 // number, which the buffered layer checks.
-class RawIOBase : public IOBase {
+class RawIOBase : public BinaryIOBase {
  public:
   virtual IntOrNone readinto(MutableByteSpan buffer);
   IntOrNone write(ByteSpan data) override;
@@ -144,7 +153,7 @@ class RawIOBase : public IOBase {
 
 // io.BufferedIOBase: buffered streams. read/read1/write/detach are UnsupportedOperation here;
 // readinto/readinto1 are built on read/read1, as in CPython.
-class BufferedIOBase : public IOBase {
+class BufferedIOBase : public BinaryIOBase {
  public:
   std::optional<Bytes> read(std::int64_t n = -1) override;
   virtual Bytes read1(std::int64_t n = -1);

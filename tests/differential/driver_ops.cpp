@@ -30,6 +30,9 @@ Kind kind_of(const io::IOBase& o) {
   return Kind::other;
 }
 
+// The byte-level methods of a binary stream (every stream the driver makes so far).
+io::BinaryIOBase& binary(const IOPtr& obj) { return dynamic_cast<io::BinaryIOBase&>(*obj); }
+
 bool is_raw(Kind k) { return k == Kind::fileio || k == Kind::shortraw; }
 bool is_buffered(Kind k) { return k == Kind::reader || k == Kind::writer || k == Kind::random; }
 bool is_buffered_base(Kind k) { return is_buffered(k) || k == Kind::rwpair || k == Kind::bytesio; }
@@ -92,14 +95,14 @@ std::int64_t size_arg(const Call& c, bool none_ok, std::int64_t dflt = -1) {
 json call_write(Call& c) {
   expect_args(c.args, 1, 1, c.m);
   const Arg& a = c.args[0];
-  if (a.is_bytes_like()) return optional_int(c.obj->write(a.bytes()));
+  if (a.is_bytes_like()) return optional_int(binary(c.obj).write(a.bytes()));
   if (c.kind == Kind::reader) {  // BufferedIOBase.write(*args): no argument parsing
-    c.obj->write({});
+    binary(c.obj).write({});
     throw DriverError("driver: BufferedReader.write did not raise");
   }
   // BytesIO.write checks closed and exports before it asks for the buffer; write(b'') makes
   // the same checks and changes nothing.
-  if (c.kind == Kind::bytesio) c.obj->write({});
+  if (c.kind == Kind::bytesio) binary(c.obj).write({});
   std::string prefix = c.kind == Kind::shortraw ? "memoryview: " : "";
   throw TypeError(prefix + "a bytes-like object is required, not '" + a.type_name() + "'");
 }
@@ -120,7 +123,7 @@ json call_readinto(Call& c) {
 json call_lines(Call& c) {
   std::int64_t hint = size_arg(c, true);
   std::vector<buffer::Bytes> lines;
-  lines = c.obj->readlines(hint);
+  lines = binary(c.obj).readlines(hint);
   json out = json::array();
   for (const auto& line : lines) out.push_back(bytes_value(line));
   return out;
@@ -136,7 +139,7 @@ json call_writelines(Call& c) {
     if (!a.is_bytes_like()) throw DriverError("driver: writelines of non-bytes is not supported");
     lines.emplace_back(a.bytes());
   }
-  c.obj->writelines(lines);
+  binary(c.obj).writelines(lines);
   return nullptr;
 }
 
@@ -155,7 +158,7 @@ json call_io(Call& c) {
   if (!kCommonMethods.count(m) && !kOtherMethods.count(m))
     throw DriverError("driver: unsupported method " + std::string(m));
   if (!has_method(c.kind, m)) no_attribute(c.obj->type_name(), m);
-  io::IOBase& o = *c.obj;
+  io::BinaryIOBase& o = binary(c.obj);
   if (m == "read") {
     std::int64_t n = c.kind == Kind::writer ? -1 : size_arg(c, c.kind != Kind::shortraw);
     return optional_bytes(o.read(n));
@@ -299,7 +302,7 @@ json run_op(const json& step, ScriptState& st, json& out) {
   const auto* view = std::get_if<ViewPtr>(&object);
   if (op == "next") {
     if (view) throw TypeError("'memoryview' object is not an iterator");
-    return bytes_value((*io)->next());
+    return bytes_value(binary(*io).next());
   }
   if (op == "enter") {
     if (io) {

@@ -44,9 +44,10 @@ struct WarningCatcher {
   WarningCatcher& operator=(const WarningCatcher&) = delete;
 };
 
-std::shared_ptr<io::IOBase> open_file(os::Kernel& k, const std::string& path,
-                                      io::OpenOptions options) {
-  return io::open(k, path, std::move(options));
+// open() in a binary mode.
+std::shared_ptr<io::BinaryIOBase> open_file(os::Kernel& k, const std::string& path,
+                                            io::OpenOptions options) {
+  return std::dynamic_pointer_cast<io::BinaryIOBase>(io::open(k, path, std::move(options)));
 }
 
 os::Fd fd_of(io::IOBase& f) { return static_cast<os::Fd>(f.fileno()); }
