@@ -116,6 +116,13 @@ struct CodecInfo {
 // codecs.lookup(encoding): `LookupError: unknown encoding: bogus` for names it does not know.
 const CodecInfo& lookup(std::string_view encoding);
 
+// lookup() for a text encoding, as open(), str.encode and bytes.decode do it: a bytes-to-bytes
+// codec is `LookupError: 'rot_13' is not a text encoding; use codecs.open() to handle
+// arbitrary codecs`, with the name as the caller spelled it and the caller's alternative
+// ("codecs.open()" for open(), "codecs.encode()", "codecs.decode()").
+const CodecInfo& lookup_text_encoding(std::string_view encoding,
+                                      std::string_view alternate_command);
+
 // str.encode(encoding, errors) and bytes.decode(encoding, errors).
 Bytes encode(const Str& text, std::string_view encoding = "utf-8",
              std::string_view errors = "strict");

@@ -159,11 +159,15 @@ Str Str::slice(std::size_t start, std::size_t stop) const {
   return s;
 }
 
-std::size_t Str::find(char32_t c, std::size_t from) const {
-  if (from >= size()) return npos;
-  if (wide_) return wide_text_.find(c, from);
+std::size_t Str::find(char32_t c, std::size_t from, std::size_t to) const {
+  to = std::min(to, size());
+  if (from >= to) return npos;
+  if (wide_) {
+    auto hit = std::find(wide_text_.begin() + from, wide_text_.begin() + to, c);
+    return hit == wide_text_.begin() + to ? npos : hit - wide_text_.begin();
+  }
   if (c > 0xFF) return npos;
-  const void* hit = std::memchr(narrow_text_.data() + from, static_cast<int>(c), size() - from);
+  const void* hit = std::memchr(narrow_text_.data() + from, static_cast<int>(c), to - from);
   return hit ? static_cast<const char*>(hit) - narrow_text_.data() : npos;
 }
 

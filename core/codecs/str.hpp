@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace bl::codecs {
 
@@ -37,6 +38,19 @@ class Str {
   char* narrow_data() { return narrow_text_.data(); }
   char32_t* wide_data() { return wide_text_.data(); }
   void shrink_to_fit_kind() { narrow_if_possible(); }
+  // Take over a buffer a decoder built, without copying it (added for the codecs' slow
+  // paths). Like wide_of_size, adopt_wide stays wide until shrink_to_fit_kind().
+  static Str adopt_latin1(std::string&& latin1) {
+    Str s;
+    s.narrow_text_ = std::move(latin1);
+    return s;
+  }
+  static Str adopt_wide(std::u32string&& code_points) {
+    Str s;
+    s.wide_ = true;
+    s.wide_text_ = std::move(code_points);
+    return s;
+  }
 
   std::size_t size() const { return wide_ ? wide_text_.size() : narrow_text_.size(); }
   bool empty() const { return size() == 0; }
@@ -55,7 +69,8 @@ class Str {
 
   // self[start:stop], clamped to the string as Python slices are.
   Str slice(std::size_t start, std::size_t stop = npos) const;
-  std::size_t find(char32_t c, std::size_t from = 0) const;
+  // The first `c` in [from, to), or npos.
+  std::size_t find(char32_t c, std::size_t from = 0, std::size_t to = npos) const;
   std::size_t find(const Str& needle, std::size_t from = 0) const;
   bool contains(char32_t c) const { return find(c) != npos; }
   bool starts_with(const Str& prefix) const;

@@ -14,6 +14,11 @@ namespace bl::codecs::utf8 {
 // Bytes at the start of data[0, n) that are ASCII (< 0x80).
 std::size_t ascii_prefix(const std::uint8_t* data, std::size_t n);
 
+// ascii_prefix() and a copy of it in one pass: copies data[0, n) to out (room for n bytes) as
+// far as it is ASCII and returns that length. Bytes after it may have been written to out too.
+// Decoding text that is all ASCII, the common case, then reads its input once.
+std::size_t copy_ascii(const std::uint8_t* data, std::size_t n, char* out);
+
 // The longest prefix of data[0, n) that is complete, well-formed UTF-8 as Python's strict
 // decoder accepts it: no overlong forms, no surrogates (ED A0..BF), nothing above U+10FFFF,
 // no sequence cut off at the end.

@@ -1,6 +1,7 @@
 #include "io/open.hpp"
 
 #include "io/buffered.hpp"
+#include "io/textio.hpp"
 
 namespace bl::io {
 
@@ -48,22 +49,25 @@ void check_binary_arguments(const OpenOptions& options) {
          "will be used");
 }
 
-std::shared_ptr<IOBase> stack(const std::shared_ptr<FileIO>& raw, const ParsedMode& m,
-                              std::int64_t buffering) {
+// The raw file alone (buffering 0) or the Buffered* class for the mode over it.
+std::shared_ptr<BinaryIOBase> buffered(const std::shared_ptr<FileIO>& raw, const ParsedMode& m,
+                                       std::int64_t buffering) {
   if (buffering < 0 || buffering == 1) buffering = raw->blksize();
   if (buffering == 0) {
     if (!m.binary) throw ValueError("can't have unbuffered text I/O");
     return raw;
   }
-  std::shared_ptr<IOBase> buffer;
-  if (m.updating)
-    buffer = std::make_shared<BufferedRandom>(raw, buffering);
-  else if (m.creating || m.writing || m.appending)
-    buffer = std::make_shared<BufferedWriter>(raw, buffering);
-  else
-    buffer = std::make_shared<BufferedReader>(raw, buffering);
-  if (m.binary) return buffer;
-  throw NotImplementedError("text mode arrives with TextIOWrapper");
+  if (m.updating) return std::make_shared<BufferedRandom>(raw, buffering);
+  if (m.creating || m.writing || m.appending) return std::make_shared<BufferedWriter>(raw, buffering);
+  return std::make_shared<BufferedReader>(raw, buffering);
+}
+
+// Calls close() on a stream whose construction went wrong, keeping the first error.
+void close_quietly(IOBase& stream) {
+  try {
+    stream.close();
+  } catch (...) {
+  }
 }
 
 }  // namespace
@@ -78,13 +82,25 @@ std::shared_ptr<IOBase> open(os::Kernel& kernel, Name file, OpenOptions options)
   // isatty() is asked only when the caller left the choice to open(); a terminal (or
   // buffering=1) means line buffering for text, with the block size as buffer.
   if (buffering < 0 && raw->isatty()) buffering = 1;
+  const bool line_buffering = buffering == 1;
+  std::shared_ptr<BinaryIOBase> buffer;
   try {
-    return stack(raw, m, buffering);
+    buffer = buffered(raw, m, buffering);
   } catch (...) {
-    try {
-      raw->close();
-    } catch (...) {
-    }
+    close_quietly(*raw);
+    throw;
+  }
+  if (m.binary) return buffer;
+  try {
+    auto text = std::make_shared<TextIOWrapper>(
+        buffer, TextIOWrapperOptions{.encoding = options.encoding,
+                                     .errors = options.errors,
+                                     .newline = options.newline,
+                                     .line_buffering = line_buffering});
+    text->set_mode(options.mode);
+    return text;
+  } catch (...) {
+    close_quietly(*buffer);
     throw;
   }
 }
