@@ -138,6 +138,9 @@ class TextIOWrapper final : public TextIOBase {
   // is an OverflowError there.
   TextCookie tell_cookie();
   TextCookie seek_cookie(const TextCookie& cookie, int whence = 0);
+  // seek() of a Python int that fits 64 bits, negative ones included (a ValueError after the
+  // checks CPython makes first).
+  TextCookie seek_cookie(std::int64_t offset, int whence);
   std::int64_t seek(std::int64_t offset, int whence = 0) override;
   std::int64_t tell() override;
   // truncate(None) truncates at the *buffer's* position (a 3.11 quirk: not tell()).
@@ -151,10 +154,11 @@ class TextIOWrapper final : public TextIOBase {
   bool line_buffering() const { return line_buffering_; }
   bool write_through() const { return write_through_; }
   const std::shared_ptr<BinaryIOBase>& buffer() const;
-  std::int64_t chunk_size() const { return chunk_size_; }
+  std::int64_t chunk_size() const;
   void set_chunk_size(std::int64_t size);  // the _CHUNK_SIZE attribute
 
   std::optional<Name> name_attribute() const override;
+  Name name() const override;  // the buffer's (its AttributeError when it has none)
   std::optional<std::string> mode_attribute() const override { return mode_; }
   // open() sets the `mode` attribute to the mode it was given.
   void set_mode(std::string mode) { mode_ = std::move(mode); }
@@ -162,6 +166,7 @@ class TextIOWrapper final : public TextIOBase {
  private:
   void check_attached() const;
   void check_closed_text() const;
+  void check_seekable() const;
   void set_newline(const std::optional<std::string>& newline);
   void set_codec(const codecs::CodecInfo& codec);
   void fix_encoder_state();

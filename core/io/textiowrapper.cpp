@@ -181,6 +181,16 @@ std::optional<Name> TextIOWrapper::name_attribute() const {
   return buffer_->name_attribute();
 }
 
+Name TextIOWrapper::name() const {
+  check_attached();
+  return buffer_->name();
+}
+
+std::int64_t TextIOWrapper::chunk_size() const {
+  check_attached();
+  return chunk_size_;
+}
+
 Newlines TextIOWrapper::newlines() const {
   check_attached();
   return newline_decoder_ ? newline_decoder_->newlines() : Newlines{};
@@ -251,9 +261,9 @@ Bytes TextIOWrapper::encode(const Str& text) {
   if (!stateless_encoder_) return encoder_->encode(text);
   const codecs::CodecInfo* codec = stateless_encoder_;
   if (native_order_encoder_ && !encoding_start_of_stream_) codec = native_order_encoder_;
-  Bytes encoded = codec->encode(text, errors_);
+  // Even an encode that fails ends the start of the stream: no BOM after it.
   encoding_start_of_stream_ = false;
-  return encoded;
+  return codec->encode(text, errors_);
 }
 
 std::int64_t TextIOWrapper::write(const Str& text) {
@@ -554,9 +564,24 @@ TextCookie TextIOWrapper::tell_cookie() {
   return cookie;
 }
 
-TextCookie TextIOWrapper::seek_cookie(const TextCookie& cookie, int whence) {
+void TextIOWrapper::check_seekable() const {
   check_closed_text();
   if (!seekable_) throw UnsupportedOperation("underlying stream is not seekable");
+}
+
+TextCookie TextIOWrapper::seek_cookie(std::int64_t offset, int whence) {
+  if (offset >= 0) return seek_cookie(TextCookie{.position = offset}, whence);
+  check_seekable();
+  if (whence == 1) throw UnsupportedOperation("can't do nonzero cur-relative seeks");
+  if (whence == 2) throw UnsupportedOperation("can't do nonzero end-relative seeks");
+  if (whence != 0) {
+    throw ValueError("invalid whence (" + std::to_string(whence) + ", should be 0, 1 or 2)");
+  }
+  throw ValueError("negative seek position " + std::to_string(offset));
+}
+
+TextCookie TextIOWrapper::seek_cookie(const TextCookie& cookie, int whence) {
+  check_seekable();
   const bool zero = cookie == TextCookie{};
   switch (whence) {
     case 0:
@@ -580,10 +605,9 @@ TextCookie TextIOWrapper::seek_cookie(const TextCookie& cookie, int whence) {
 }
 
 // Back to the cookie's safe start point, then replay the decoding of the characters to skip.
+// (A position field with the top bit set is a huge Python int, not a negative one: the
+// buffer's seek() rejects it.)
 TextCookie TextIOWrapper::seek_to(const TextCookie& cookie) {
-  if (cookie.position < 0 && cookie.is_position_only()) {
-    throw ValueError("negative seek position " + std::to_string(cookie.position));
-  }
   flush();
   buffer_->seek(cookie.position, 0);
   clear_decoded();
@@ -608,7 +632,7 @@ TextCookie TextIOWrapper::seek_to(const TextCookie& cookie) {
 }
 
 std::int64_t TextIOWrapper::seek(std::int64_t offset, int whence) {
-  TextCookie cookie = seek_cookie(TextCookie{.position = offset}, whence);
+  TextCookie cookie = seek_cookie(offset, whence);
   if (!cookie.is_position_only()) throw OverflowError("the position is a cookie: use seek_cookie");
   return cookie.position;
 }

@@ -100,6 +100,7 @@ class ScriptState:
         self.order = []
         self.fds = {}
         self.fixed_fds = []
+        self.results = []  # the result dict of every step so far, for {"result_of": i}
 
     def get(self, h):
         try:
@@ -130,10 +131,24 @@ class ScriptState:
         return self.rename_names(strip_addr(repr(obj)))
 
 
-def conv(v):
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def has_surrogate(s):
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in s)
+
+
+def conv(v, st=None):
+    """A script value (FORMAT.md) as the Python object it stands for."""
     if isinstance(v, dict):
         if "b" in v:
             return bytes.fromhex(v["b"])
+        if "s" in v:
+            return "".join(map(chr, v["s"]))
+        if "int" in v:
+            return int(v["int"])
+        if "result_of" in v:
+            return conv(result_of(v["result_of"], st), st)
         if "bytearray" in v:
             return bytearray(v["bytearray"])
         if "bytearray_hex" in v:
@@ -142,13 +157,24 @@ def conv(v):
             return memoryview(bytearray(v["memoryview"]))
         raise ValueError(f"bad value {v!r}")
     if isinstance(v, list):
-        return [conv(x) for x in v]
+        return [conv(x, st) for x in v]
     return v
 
 
+def result_of(i, st):
+    """The encoded "r" of an earlier step of the script; NameError when it has none."""
+    if st is None or not 0 <= i < len(st.results) or "r" not in st.results[i]:
+        raise NameError(f"step {i} has no result")
+    return st.results[i]["r"]
+
+
 def encode(v, st):
-    if v is None or isinstance(v, (bool, int, str)):
+    if v is None or isinstance(v, bool):
         return v
+    if isinstance(v, int):
+        return v if INT64_MIN <= v <= INT64_MAX else {"int": str(v)}
+    if isinstance(v, str):
+        return {"s": [ord(c) for c in v]} if has_surrogate(v) else v
     if isinstance(v, (bytes, bytearray)):
         return {"b": bytes(v).hex()}
     if isinstance(v, (list, tuple)):
@@ -228,78 +254,10 @@ def os_step(step):
 def run_step(step, st):
     """Execute one step; return the result dict (without script/i/sys)."""
     out = {}
-    op = step.get("op")
-    bufarg = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            if op in ("open", "fileio"):
-                fn = open if op == "open" else io.FileIO
-                obj = fn(*conv(step.get("args", [])), **conv_kw(step.get("kw", {})))
-                st.put(step["h"], obj)
-                out["r"] = st.repr_of(obj)
-            elif op == "bytesio":
-                obj = io.BytesIO(*conv(step.get("args", [])))
-                st.put(step["h"], obj)
-                out["r"] = st.repr_of(obj)
-            elif op == "shortraw":
-                path, mode = step["args"]
-                obj = ShortRaw(io.FileIO(path, mode), step.get("read_cap", 0),
-                               step.get("write_cap", 0))
-                st.put(step["h"], obj)
-                out["r"] = None
-            elif op == "buffered":
-                cls = getattr(io, step["cls"])
-                raws = [st.get(h) for h in step["raw"]]
-                obj = cls(*raws, *conv(step.get("args", [])), **conv_kw(step.get("kw", {})))
-                st.put(step["h"], obj)
-                out["r"] = st.repr_of(obj)
-            elif op == "call":
-                obj = st.get(step["h"])
-                args = conv(step.get("args", []))
-                for a in args:
-                    if isinstance(a, (bytearray, memoryview)):
-                        bufarg = a
-                        break
-                m = step["m"]
-                try:
-                    res = getattr(obj, m)(*args, **conv_kw(step.get("kw", {})))
-                finally:
-                    if bufarg is not None:
-                        h = buf_hex(bufarg)
-                        if h is not None:
-                            out["buf"] = h
-                if "as" in step:
-                    st.put(step["as"], res)
-                if m == "fileno" and type(res) is int:
-                    out["r"] = st.fd(res)
-                else:
-                    out["r"] = encode(res, st)
-            elif op == "get":
-                res = getattr(st.get(step["h"]), step["attr"])
-                if step["attr"] == "name" and type(res) is int:
-                    out["r"] = st.fd(res)
-                else:
-                    out["r"] = encode(res, st)
-            elif op == "repr":
-                out["r"] = st.repr_of(st.get(step["h"]))
-            elif op == "next":
-                out["r"] = encode(next(st.get(step["h"])), st)
-            elif op == "enter":
-                out["r"] = encode(st.get(step["h"]).__enter__(), st)
-            elif op == "exit":
-                out["r"] = encode(st.get(step["h"]).__exit__(None, None, None), st)
-            elif op == "release":
-                st.get(step["h"]).release()
-                out["r"] = None
-            elif op == "os":
-                res = os_step(step)
-                out["r"] = None
-                if res is not None:
-                    st.fixed_fds += res[1]
-                    out["r"] = encode(res[2], st)
-            else:
-                raise ValueError(f"unknown op {op!r}")
+            run_op(step, st, out)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as e:  # noqa: BLE001 - every exception is a result
@@ -322,8 +280,95 @@ def run_step(step, st):
     return out
 
 
-def conv_kw(kw):
-    return {k: conv(v) for k, v in kw.items()}
+def make_object(step, st):
+    """The object of a creating step (open, fileio, bytesio, stringio, shortraw, buffered,
+    textio)."""
+    op = step["op"]
+    args = conv(step.get("args", []), st)
+    kw = conv_kw(step.get("kw", {}), st)
+    if op == "open":
+        return open(*args, **kw)
+    if op == "fileio":
+        return io.FileIO(*args, **kw)
+    if op == "bytesio":
+        return io.BytesIO(*args)
+    if op == "stringio":
+        return io.StringIO(*args, **kw)
+    if op == "shortraw":
+        path, mode = args
+        return ShortRaw(io.FileIO(path, mode), step.get("read_cap", 0), step.get("write_cap", 0))
+    if op == "buffered":
+        raws = [st.get(h) for h in step["raw"]]
+        return getattr(io, step["cls"])(*raws, *args, **kw)
+    # textio: io.TextIOWrapper(buffer handle, *args, **kw)
+    return io.TextIOWrapper(st.get(step["buffer"]), *args, **kw)
+
+
+CREATING_OPS = ("open", "fileio", "bytesio", "stringio", "shortraw", "buffered", "textio")
+
+
+def run_op(step, st, out):
+    """Execute one step, filling out["r"] (and out["buf"] for a call)."""
+    op = step.get("op")
+    if op in CREATING_OPS:
+        obj = make_object(step, st)
+        st.put(step["h"], obj)
+        out["r"] = None if op == "shortraw" else st.repr_of(obj)
+    elif op == "call":
+        run_call(step, st, out)
+    elif op == "get":
+        res = getattr(st.get(step["h"]), step["attr"])
+        if step["attr"] == "name" and type(res) is int:
+            out["r"] = st.fd(res)
+        else:
+            out["r"] = encode(res, st)
+    elif op == "set":
+        setattr(st.get(step["h"]), step["attr"], conv(step["value"], st))
+        out["r"] = None
+    elif op == "repr":
+        out["r"] = st.repr_of(st.get(step["h"]))
+    elif op == "next":
+        out["r"] = encode(next(st.get(step["h"])), st)
+    elif op == "enter":
+        out["r"] = encode(st.get(step["h"]).__enter__(), st)
+    elif op == "exit":
+        out["r"] = encode(st.get(step["h"]).__exit__(None, None, None), st)
+    elif op == "release":
+        st.get(step["h"]).release()
+        out["r"] = None
+    elif op == "os":
+        res = os_step(step)
+        out["r"] = None
+        if res is not None:
+            st.fixed_fds += res[1]
+            out["r"] = encode(res[2], st)
+    else:
+        raise ValueError(f"unknown op {op!r}")
+
+
+def run_call(step, st, out):
+    obj = st.get(step["h"])
+    args = conv(step.get("args", []), st)
+    kw = conv_kw(step.get("kw", {}), st)
+    bufarg = next((a for a in args if isinstance(a, (bytearray, memoryview))), None)
+    m = step["m"]
+    try:
+        res = getattr(obj, m)(*args, **kw)
+    finally:
+        if bufarg is not None:
+            h = buf_hex(bufarg)
+            if h is not None:
+                out["buf"] = h
+    if "as" in step:
+        st.put(step["as"], res)
+    if m == "fileno" and type(res) is int:
+        out["r"] = st.fd(res)
+    else:
+        out["r"] = encode(res, st)
+
+
+def conv_kw(kw, st=None):
+    return {k: conv(v, st) for k, v in kw.items()}
 
 
 def collect_files(wdir):
@@ -401,6 +446,7 @@ def run_script(si, script, workroot, emit, tag=False):
     for i, step in enumerate(script.get("steps", [])):
         os.path.exists(f"/bl-step/{si}/{i}")
         res = run_step(step, st)
+        st.results.append(res)
         results.append(dict({"script": name, "i": i}, **res))
         if tag:
             results[-1]["_si"] = si
@@ -436,8 +482,13 @@ def run_child(scripts_path, results_path, workroot, tag=False):
 
 
 def child_env():
+    """The environment of the traced CPython: buffered stdio, and text files that default to
+    the C.UTF-8 locale's encoding ('UTF-8', UTF-8 mode off) as bufferlab's open() assumes."""
     env = dict(os.environ)
     env.pop("PYTHONUNBUFFERED", None)
+    env.pop("PYTHONUTF8", None)
+    env.pop("PYTHONWARNDEFAULTENCODING", None)
+    env["LC_ALL"] = "C.UTF-8"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
@@ -489,9 +540,9 @@ def main(argv):
     if strace:
         run_traced(os.path.abspath(scripts), os.path.abspath(results), workroot, trace)
     else:
-        env_ok = "PYTHONUNBUFFERED" not in os.environ
-        if not env_ok:
-            print("cpython_driver: warning: PYTHONUNBUFFERED is set", file=sys.stderr)
+        for var in ("PYTHONUNBUFFERED", "PYTHONUTF8"):
+            if var in os.environ:
+                print(f"cpython_driver: warning: {var} is set", file=sys.stderr)
         run_child(os.path.abspath(scripts), os.path.abspath(results), workroot)
     return 0
 

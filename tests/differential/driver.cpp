@@ -217,6 +217,7 @@ class Runner {
         json record = {{"script", name}, {"i", i++}};
         json result = run_step(step, st);
         for (auto& [key, value] : result.items()) record[key] = value;
+        st.results.push_back(std::move(result));
         record["sys"] = normalizer.normalize(recorder.syscalls());
         lines += dump(record);
       }

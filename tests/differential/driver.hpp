@@ -3,7 +3,8 @@
 //
 // driver.cpp runs scripts (work directory, files, kernels, end record); driver_ops.cpp executes
 // one step (method lookup and Python's argument conversion); driver_make.cpp holds the
-// constructor and os.* steps; driver_values.cpp encodes values, reprs and exceptions;
+// constructor and os.* steps; driver_text.cpp the text layer's constructors, methods,
+// attributes and str values; driver_values.cpp encodes values, reprs and exceptions;
 // driver_trace.cpp turns recorded system calls into FORMAT.md's "sys".
 #pragma once
 
@@ -19,7 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "buffer/memoryview.hpp"
+#include "codecs/str.hpp"
 #include "io/iobase.hpp"
+#include "io/textio.hpp"
 #include "os/errors.hpp"
 #include "os/kernel.hpp"
 #include "trace/events.hpp"
@@ -54,6 +57,7 @@ class ScriptState {
   std::map<std::string, Object> handles;
   std::vector<std::string> order;
   std::vector<int> fixed_fds;
+  std::vector<json> results;  // every step's result so far, for {"result_of": i}
 
  private:
   std::map<std::int64_t, std::string> fds_;
@@ -74,6 +78,8 @@ class Arg {
   explicit Arg(const json& v);
   const json& value() const { return value_; }
   bool is_none() const { return value_.is_null(); }
+  bool is_str() const;  // a JSON string or {"s": [...]}
+  codecs::Str str() const;
   bool is_bytes() const { return bytes_.has_value(); }
   bool is_writable_buffer() const { return array_ != nullptr; }  // bytearray or memoryview
   bool is_bytes_like() const { return is_bytes() || is_writable_buffer(); }
@@ -88,7 +94,8 @@ class Arg {
   std::shared_ptr<buffer::MemoryView> view_;
 };
 
-// operator.index(v): TypeError "'str' object cannot be interpreted as an integer".
+// operator.index(v): TypeError "'str' object cannot be interpreted as an integer"; a big int
+// ({"int": ...}) is an OverflowError.
 std::int64_t index_arg(const json& v);
 // Python's optional size (`_Py_convert_optional_to_ssize_t`): None is `none_value`.
 std::int64_t optional_index_arg(const json& v, std::int64_t none_value);
@@ -100,12 +107,42 @@ void put_exception(json& out, ScriptState& st, const Exception& e);
 void start_collecting_warnings();
 std::vector<std::string> take_warnings();
 
-// --- steps (driver_ops.cpp, driver_make.cpp) ------------------------------------------------
+// --- text values (driver_text.cpp) ---------------------------------------------------------
+
+// A str as FORMAT.md encodes it: a JSON string, or {"s": [code points]} when it holds a
+// surrogate (which UTF-8 JSON text cannot carry).
+json str_value(const codecs::Str& s);
+bool is_str_value(const json& v);
+codecs::Str to_str(const json& v);
+// A Python int from its decimal digits: a JSON int when it fits int64, else {"int": "..."}.
+json int_value(const std::string& decimal);
+// v with every {"result_of": i} replaced by step i's "r" (NameError when step i has none).
+json resolve_refs(const json& v, const ScriptState& st);
+
+// --- steps (driver_ops.cpp, driver_make.cpp, driver_text.cpp) --------------------------------
 
 // Runs one step; the result fields without "script", "i" and "sys".
 json run_step(const json& step, ScriptState& st);
 // The object of an open, fileio, bytesio, shortraw or buffered step.
 std::shared_ptr<io::IOBase> make_stream(const json& step, ScriptState& st);
+// The object of a textio or stringio step.
+std::shared_ptr<io::IOBase> make_text_stream(const json& step, ScriptState& st);
+
+// A method call on a TextIOWrapper or StringIO.
+struct TextCall {
+  ScriptState& st;
+  std::shared_ptr<io::TextIOBase> obj;
+  std::string_view m;
+  const std::vector<Arg>& args;
+  const json& kw;
+  std::optional<Object> returned;  // an object result (detach), for "as"
+};
+json call_text(TextCall& c);
+json next_text(io::TextIOBase& o);
+json get_text_attribute(ScriptState& st, io::TextIOBase& o, const std::string& attr);
+// A set step: TextIOWrapper._CHUNK_SIZE only.
+void set_attribute(const Object& object, const std::string& attr, const json& value);
+
 // An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2, os.pipe2 + os.dup2,
 // fill/drain/close of a fixed descriptor; the step's "r".
 json run_os(const json& step, ScriptState& st);

@@ -80,6 +80,7 @@ struct Call {
   Kind kind;
   std::string_view m;
   const std::vector<Arg>& args;
+  const json& kw;
   std::optional<Object> returned;  // an object result, for "as"
 };
 
@@ -154,6 +155,14 @@ json call_bytesio([[maybe_unused]] Call& c) {
 
 json call_io(Call& c) {
   const std::string_view m = c.m;
+  if (auto text = std::dynamic_pointer_cast<io::TextIOBase>(c.obj)) {
+    TextCall t{c.st, text, m, c.args, c.kw, std::nullopt};
+    json r = call_text(t);
+    c.returned = std::move(t.returned);
+    return r;
+  }
+  if (!c.kw.empty())
+    throw DriverError("driver: keyword arguments to " + std::string(m) + " are not supported");
   if (kViewMethods.count(m)) no_attribute(c.obj->type_name(), m);
   if (!kCommonMethods.count(m) && !kOtherMethods.count(m))
     throw DriverError("driver: unsupported method " + std::string(m));
@@ -226,10 +235,15 @@ json call_view(Call& c, const ViewPtr& view) {
 }
 
 json get_attribute(ScriptState& st, const Object& object, const std::string& attr) {
-  static const std::set<std::string_view> known = {"closed", "name", "mode", "raw", "closefd"};
-  if (!known.count(attr)) throw DriverError("driver: unsupported attribute " + attr);
+  static const std::set<std::string_view> binary = {"closed", "name", "mode", "raw", "closefd"};
+  static const std::set<std::string_view> text = {
+      "encoding", "errors", "newlines", "line_buffering", "buffer", "write_through", "_CHUNK_SIZE"};
+  if (!binary.count(attr) && !text.count(attr))
+    throw DriverError("driver: unsupported attribute " + attr);
   auto* io = std::get_if<IOPtr>(&object);
   if (!io) no_attribute("memoryview", attr);
+  if (auto* t = dynamic_cast<io::TextIOBase*>(io->get())) return get_text_attribute(st, *t, attr);
+  if (text.count(attr)) no_attribute((*io)->type_name(), attr);
   io::IOBase& o = **io;
   Kind kind = kind_of(o);
   if (attr == "closed") return o.closed();
@@ -253,10 +267,9 @@ json get_attribute(ScriptState& st, const Object& object, const std::string& att
 
 json run_call(const json& step, ScriptState& st, json& out) {
   Object object = st.get(step.at("h").get<std::string>());
-  if (step.contains("kw") && !step["kw"].empty())
-    throw DriverError("driver: keyword arguments to methods are not supported");
   std::vector<Arg> args;
-  for (const auto& v : step.value("args", json::array())) args.emplace_back(v);
+  for (const auto& v : resolve_refs(step.value("args", json::array()), st)) args.emplace_back(v);
+  const json kw = resolve_refs(step.value("kw", json::object()), st);
   const std::string m = step.at("m").get<std::string>();
   const Arg* bufarg = nullptr;
   for (const auto& a : args) {
@@ -267,9 +280,11 @@ json run_call(const json& step, ScriptState& st, json& out) {
   }
   IOPtr io;
   if (auto* p = std::get_if<IOPtr>(&object)) io = *p;
-  Call c{st, io, io ? kind_of(*io) : Kind::other, m, args, std::nullopt};
+  Call c{st, io, io ? kind_of(*io) : Kind::other, m, args, kw, std::nullopt};
   json r;
   try {
+    if (!io && !kw.empty())
+      throw DriverError("driver: keyword arguments to memoryview methods are not supported");
     r = io ? call_io(c) : call_view(c, std::get<ViewPtr>(object));
   } catch (...) {
     if (bufarg) out["buf"] = to_hex(bufarg->bytes());
@@ -285,6 +300,11 @@ json run_call(const json& step, ScriptState& st, json& out) {
 
 json run_op(const json& step, ScriptState& st, json& out) {
   const std::string op = step.value("op", "");
+  if (op == "textio" || op == "stringio") {
+    IOPtr obj = make_text_stream(step, st);
+    st.put(step.at("h").get<std::string>(), obj);
+    return st.repr_of(obj);
+  }
   if (op == "open" || op == "fileio" || op == "bytesio" || op == "buffered" || op == "shortraw") {
     IOPtr obj = make_stream(step, st);
     st.put(step.at("h").get<std::string>(), obj);
@@ -297,11 +317,16 @@ json run_op(const json& step, ScriptState& st, json& out) {
   }
   const Object& object = st.get(step.at("h").get<std::string>());
   if (op == "get") return get_attribute(st, object, step.at("attr").get<std::string>());
+  if (op == "set") {
+    set_attribute(object, step.at("attr").get<std::string>(), resolve_refs(step.at("value"), st));
+    return nullptr;
+  }
   if (op == "repr") return st.repr_of(object);
   const auto* io = std::get_if<IOPtr>(&object);
   const auto* view = std::get_if<ViewPtr>(&object);
   if (op == "next") {
     if (view) throw TypeError("'memoryview' object is not an iterator");
+    if (auto* text = dynamic_cast<io::TextIOBase*>(io->get())) return next_text(*text);
     return bytes_value(binary(*io).next());
   }
   if (op == "enter") {

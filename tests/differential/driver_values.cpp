@@ -121,6 +121,8 @@ std::string py_type_name(const json& v) {
   if (v.is_array()) return "list";
   if (v.is_object()) {
     if (v.contains("b")) return "bytes";
+    if (v.contains("s")) return "str";
+    if (v.contains("int")) return "int";
     if (v.contains("bytearray") || v.contains("bytearray_hex")) return "bytearray";
     if (v.contains("memoryview")) return "memoryview";
   }
@@ -130,7 +132,7 @@ std::string py_type_name(const json& v) {
 json bytes_value(const buffer::Bytes& b) { return json{{"b", to_hex(b.span())}}; }
 
 Arg::Arg(const json& v) : value_(v) {
-  if (!v.is_object()) return;
+  if (!v.is_object() || v.contains("s") || v.contains("int")) return;
   if (v.contains("b")) {
     bytes_ = buffer::Bytes(from_hex(v["b"].get<std::string>()));
   } else if (v.contains("bytearray")) {
@@ -145,6 +147,10 @@ Arg::Arg(const json& v) : value_(v) {
     throw DriverError("driver: bad value " + v.dump());
   }
 }
+
+bool Arg::is_str() const { return is_str_value(value_); }
+
+codecs::Str Arg::str() const { return to_str(value_); }
 
 buffer::ByteSpan Arg::bytes() const {
   if (bytes_) return bytes_->span();
@@ -162,12 +168,14 @@ buffer::MutableByteSpan Arg::mutable_bytes() const {
 std::int64_t index_arg(const json& v) {
   if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
   if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_object() && v.contains("int"))
+    throw OverflowError("Python int too large to convert to C ssize_t");
   throw TypeError("'" + py_type_name(v) + "' object cannot be interpreted as an integer");
 }
 
 std::int64_t optional_index_arg(const json& v, std::int64_t none_value) {
   if (v.is_null()) return none_value;
-  if (v.is_boolean() || v.is_number_integer()) return index_arg(v);
+  if (v.is_boolean() || v.is_number_integer() || py_type_name(v) == "int") return index_arg(v);
   throw TypeError("argument should be integer or None, not '" + py_type_name(v) + "'");
 }
 

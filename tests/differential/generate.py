@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Seeded random generator of differential scripts (FORMAT.md). Binary I/O only.
+"""Seeded random generator of differential scripts (FORMAT.md).
 
-    generate.py START COUNT [OUT.jsonl]      (one script per seed; stdout without OUT)
+    generate.py START COUNT [OUT.jsonl]      (binary I/O, one script per seed; stdout without OUT)
     generate.py --pipes START COUNT [OUT]    (non-blocking pipe scripts pipe-<seed>)
+    generate.py --text START COUNT [OUT]     (text layer scripts text-<seed>, generate_text.py)
 
 generate(seed) is deterministic: the same seed gives the same script on every machine.
 """
@@ -727,6 +728,10 @@ def main(argv):
     gen = generate
     if argv and argv[0] == "--pipes":
         gen = generate_pipe
+        argv = argv[1:]
+    elif argv and argv[0] == "--text":
+        import generate_text  # it builds on this module
+        gen = generate_text.generate_text
         argv = argv[1:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)

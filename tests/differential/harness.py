@@ -2,9 +2,11 @@
 """Differential runner: the same scripts in CPython (under strace) and in bufferlab.
 
     harness.py --driver PATH [--kernels posix,sim] [--seeds START:COUNT] [--cases DIR_OR_FILE ...]
-               [--pipe-seeds START:COUNT] [--jobs N] [--minimize | --no-minimize] [--keep DIR] [--cpython-only] [--soak [N]]
+               [--pipe-seeds START:COUNT] [--text-seeds START:COUNT] [--jobs N]
+               [--minimize | --no-minimize] [--keep DIR] [--cpython-only] [--soak [N]]
 
-Without --seeds and --cases it runs tests/differential/cases/*.jsonl and seeds 0:500.
+Without --seeds, --pipe-seeds, --text-seeds and --cases it runs tests/differential/cases/*.jsonl,
+seeds 0:500 and text seeds 0:500.
 Prints the first divergence of every diverging script, minimized scripts (when asked for, or
 when there are at most 20 divergences), then exactly one summary line:
 
@@ -29,6 +31,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
+import generate_text  # noqa: E402
 import stracenorm  # noqa: E402
 
 CPYTHON_DRIVER = os.path.join(HERE, "cpython_driver.py")
@@ -117,6 +120,8 @@ class Side:
 def child_env():
     env = dict(os.environ)
     env.pop("PYTHONUNBUFFERED", None)
+    env.pop("PYTHONUTF8", None)
+    env["LC_ALL"] = "C.UTF-8"  # open() without encoding= gives 'UTF-8' (cpython_driver.py)
     return env
 
 
@@ -256,6 +261,56 @@ def format_divergence(label, script, div):
 
 # ---------------------------------------------------------------------------------- minimizing
 
+def step_refs(value):
+    """The step indices a step's values refer to with {"result_of": i}."""
+    if isinstance(value, dict):
+        if "result_of" in value:
+            return {value["result_of"]}
+        return set().union(*(step_refs(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(step_refs(v) for v in value))
+    return set()
+
+
+def renumber_refs(value, new_index):
+    if isinstance(value, dict):
+        if "result_of" in value:
+            return dict(value, result_of=new_index[value["result_of"]])
+        return {k: renumber_refs(v, new_index) for k, v in value.items()}
+    if isinstance(value, list):
+        return [renumber_refs(v, new_index) for v in value]
+    return value
+
+
+def drop_steps(script, start, stop):
+    """The script without steps [start, stop) and the steps that use their results; the
+    remaining {"result_of": i} references renumbered."""
+    dropped = set(range(start, stop))
+    new_index = {}
+    steps = []
+    for i, st in enumerate(script["steps"]):
+        if i in dropped or step_refs(st) & dropped:
+            dropped.add(i)
+            continue
+        new_index[i] = len(steps)
+        steps.append(renumber_refs(st, new_index))
+    return dict(script, steps=steps)
+
+
+def shorter_values(v):
+    """Shorter forms of a long bytes or str argument (halves, and a single unit)."""
+    if isinstance(v, dict) and "b" in v and len(v["b"]) > 32:
+        n = len(v["b"]) // 2
+        return [{"b": v["b"][:2 * k]} for k in (n // 2, n - 1, 1)]
+    if isinstance(v, dict) and "s" in v and len(v["s"]) > 16:
+        n = len(v["s"])
+        return [{"s": v["s"][:k]} for k in (n // 2, n - 1, 1)]
+    if isinstance(v, str) and len(v) > 16:
+        n = len(v)
+        return [v[:k] for k in (n // 2, n - 1, 1)]
+    return []
+
+
 class Minimizer:
     def __init__(self, ref, side, tmp, max_runs=40):
         self.ref = ref
@@ -297,7 +352,7 @@ class Minimizer:
             n = min(n, len(steps))
             size = (len(steps) + n - 1) // n
             chunks = [(k, min(k + size, len(steps))) for k in range(0, len(steps), size)]
-            cands = [dict(best, steps=steps[:a] + steps[b:]) for a, b in chunks]
+            cands = [drop_steps(best, a, b) for a, b in chunks]
             k = self.batch(cands, sig)
             if k is not None:
                 best = cands[k]
@@ -326,21 +381,19 @@ class Minimizer:
             if k is not None:
                 best = cands[k]
                 changed = True
-        # 3. shrink bytes arguments
+        # 3. shrink bytes and str arguments
         changed = True
         while changed and self.runs < self.max_runs:
             changed = False
             cands = []
             for i, st in enumerate(best["steps"]):
                 for j, a in enumerate(st.get("args", [])):
-                    if isinstance(a, dict) and "b" in a and len(a["b"]) > 32:
-                        ln = len(a["b"]) // 2
-                        for new in (ln // 2, ln - 1, 1):
-                            args = list(st["args"])
-                            args[j] = {"b": a["b"][:2 * new]}
-                            steps = list(best["steps"])
-                            steps[i] = dict(st, args=args)
-                            cands.append(dict(best, steps=steps))
+                    for new in shorter_values(a):
+                        args = list(st["args"])
+                        args[j] = new
+                        steps = list(best["steps"])
+                        steps[i] = dict(st, args=args)
+                        cands.append(dict(best, steps=steps))
             k = self.batch(cands, sig)
             if k is not None:
                 best = cands[k]
@@ -363,6 +416,7 @@ def main(argv):
     ap.add_argument("--kernels", default="posix,sim")
     ap.add_argument("--seeds", help="START:COUNT of generated scripts")
     ap.add_argument("--pipe-seeds", help="START:COUNT of generated pipe scripts")
+    ap.add_argument("--text-seeds", help="START:COUNT of generated text scripts")
     ap.add_argument("--cases", nargs="*", default=None, help="case files or directories")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--minimize", dest="minimize", action="store_true", default=None)
@@ -371,8 +425,8 @@ def main(argv):
     ap.add_argument("--cpython-only", action="store_true",
                     help="compare CPython with itself (determinism self-check)")
     ap.add_argument("--soak", nargs="?", type=int, const=20000,
-                    help="N generated scripts (default 20000) from a random start seed "
-                         "(printed), unless --seeds is given")
+                    help="N generated scripts (default 20000) and N/2 text scripts from a "
+                         "random start seed (printed), unless --seeds is given")
     ap.add_argument("--max-report", type=int, default=50,
                     help="print at most this many divergences")
     args = ap.parse_args(argv)
@@ -384,21 +438,27 @@ def main(argv):
 
     scripts = []
     if (args.cases is None and args.seeds is None and args.soak is None
-            and args.pipe_seeds is None):
+            and args.pipe_seeds is None and args.text_seeds is None):
         args.cases = [os.path.join(HERE, "cases")]
         args.seeds = "0:500"
+        args.text_seeds = "0:500"
     if args.cases:
         scripts += load_cases(args.cases)
     if args.soak is not None and not args.seeds:
         start = random.SystemRandom().randrange(10 ** 6, 10 ** 9)
         args.seeds = f"{start}:{args.soak}"
-        print(f"soak: --seeds {args.seeds}", flush=True)
+        if not args.text_seeds:
+            args.text_seeds = f"{start}:{args.soak // 2}"
+        print(f"soak: --seeds {args.seeds} --text-seeds {args.text_seeds}", flush=True)
     if args.seeds:
         start, count = parse_seeds(args.seeds)
         scripts += [generate.generate(s) for s in range(start, start + count)]
     if args.pipe_seeds:
         start, count = parse_seeds(args.pipe_seeds)
         scripts += [generate.generate_pipe(s) for s in range(start, start + count)]
+    if args.text_seeds:
+        start, count = parse_seeds(args.text_seeds)
+        scripts += [generate_text.generate_text(s) for s in range(start, start + count)]
     scripts = unique_names(scripts)
 
     if args.keep:
