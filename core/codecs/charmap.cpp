@@ -190,7 +190,7 @@ Bytes ascii_encode(const Str& text, std::string_view errors) {
     std::string_view s = text.narrow();
     buffer::ByteVector out(s.size());
     const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
-    if (copy_ascii(p, s.size(), reinterpret_cast<std::uint8_t*>(out.data())) == s.size()) {
+    if (utf8::copy_ascii(p, s.size(), reinterpret_cast<char*>(out.data())) == s.size()) {
       return Bytes(std::move(out));
     }
   }

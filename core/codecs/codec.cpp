@@ -241,7 +241,7 @@ void TextBuilder::widen() {
   for (std::size_t i = 0; i < narrow_.size(); ++i) {
     wide_text_[i] = static_cast<unsigned char>(narrow_[i]);
   }
-  narrow_ = std::string();
+  narrow_ = Str::NarrowText();
 }
 
 Str BufferedDecoder::decode(ByteSpan input, bool final) {

@@ -30,7 +30,7 @@ class TextBuilder {
   bool is_wide() const { return wide_; }
   void push(char32_t c) {
     if (!wide_ && c < 0x100) {
-      narrow_ += static_cast<char>(c);
+      narrow_.push_back(static_cast<char>(c));
     } else {
       push_wide(c);
     }
@@ -55,18 +55,14 @@ class TextBuilder {
  private:
   void push_wide(char32_t c) {
     widen();
-    wide_text_ += c;
+    wide_text_.push_back(c);
   }
   void widen();
 
   bool wide_ = false;
-  std::string narrow_;
-  std::u32string wide_text_;
+  Str::NarrowText narrow_;
+  Str::WideText wide_text_;
 };
-
-// Copies the ASCII prefix of s[0, n) to `out` and returns its length: one pass over the text
-// where checking it and then copying it would take two.
-std::size_t copy_ascii(const std::uint8_t* s, std::size_t n, std::uint8_t* out);
 
 // codecs.utf_8_decode / utf_8_encode.
 DecodeResult utf8_decode(ByteSpan data, std::string_view errors, bool final);

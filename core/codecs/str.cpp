@@ -108,14 +108,14 @@ Str Str::from_utf8(std::string_view utf8) {
 
 Str Str::from_latin1(std::string_view latin1) {
   Str s;
-  s.narrow_text_ = latin1;
+  s.narrow_text_.assign(latin1.begin(), latin1.end());
   return s;
 }
 
 Str Str::from_code_points(std::u32string_view code_points) {
   Str s;
   s.wide_ = true;
-  s.wide_text_ = code_points;
+  s.wide_text_.assign(code_points.begin(), code_points.end());
   s.narrow_if_possible();
   return s;
 }
@@ -152,9 +152,9 @@ Str Str::slice(std::size_t start, std::size_t stop) const {
   Str s;
   if (wide_) {
     s.wide_ = true;
-    s.wide_text_.assign(wide_text_, start, stop - start);
+    s.wide_text_.assign(wide_text_.begin() + start, wide_text_.begin() + stop);
   } else {
-    s.narrow_text_.assign(narrow_text_, start, stop - start);
+    s.narrow_text_.assign(narrow_text_.begin() + start, narrow_text_.begin() + stop);
   }
   return s;
 }
@@ -172,15 +172,15 @@ std::size_t Str::find(char32_t c, std::size_t from, std::size_t to) const {
 }
 
 std::size_t Str::find(const Str& needle, std::size_t from) const {
-  if (!wide_ && !needle.wide_) return narrow_text_.find(needle.narrow_text_, from);
-  if (wide_ && needle.wide_) return wide_text_.find(needle.wide_text_, from);
+  if (!wide_ && !needle.wide_) return narrow().find(needle.narrow(), from);
+  if (wide_ && needle.wide_) return wide().find(needle.wide(), from);
   Str copy = needle;
   if (wide_) {
     copy.widen();
-    return wide_text_.find(copy.wide_text_, from);
+    return wide().find(copy.wide(), from);
   }
   copy.narrow_if_possible();  // a needle stored wide may still hold only narrow code points
-  return copy.wide_ ? npos : narrow_text_.find(copy.narrow_text_, from);
+  return copy.wide_ ? npos : narrow().find(copy.narrow(), from);
 }
 
 bool Str::starts_with(const Str& prefix) const {
@@ -190,25 +190,25 @@ bool Str::starts_with(const Str& prefix) const {
 
 void Str::append(const Str& text) {
   if (!wide_ && !text.wide_) {
-    narrow_text_ += text.narrow_text_;
+    narrow_text_.insert(narrow_text_.end(), text.narrow_text_.begin(), text.narrow_text_.end());
     return;
   }
   widen();
   if (text.wide_) {
-    wide_text_ += text.wide_text_;
+    wide_text_.insert(wide_text_.end(), text.wide_text_.begin(), text.wide_text_.end());
   } else {
     wide_text_.reserve(wide_text_.size() + text.size());
-    for (char c : text.narrow_text_) wide_text_ += static_cast<unsigned char>(c);
+    for (char c : text.narrow_text_) wide_text_.push_back(static_cast<unsigned char>(c));
   }
 }
 
 void Str::append(char32_t c) {
   if (!wide_ && c < 0x100) {
-    narrow_text_ += static_cast<char>(c);
+    narrow_text_.push_back(static_cast<char>(c));
     return;
   }
   widen();
-  wide_text_ += c;
+  wide_text_.push_back(c);
 }
 
 void Str::overwrite(std::size_t pos, const Str& text) {

@@ -14,12 +14,19 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
+
+#include "buffer/bytes.hpp"
 
 namespace bl::codecs {
 
 class Str {
  public:
   static constexpr std::size_t npos = std::size_t(-1);
+  // The storage: vectors that a decoder can grow without zero-filling what it is about to
+  // overwrite (one pass over the text, as CPython's decoders make).
+  using NarrowText = std::vector<char, buffer::UninitializedAllocator<char>>;
+  using WideText = std::vector<char32_t, buffer::UninitializedAllocator<char32_t>>;
 
   Str() = default;
   // Text from a C++ literal: UTF-8 input; ill-formed bytes are an error (std::invalid_argument),
@@ -40,12 +47,12 @@ class Str {
   void shrink_to_fit_kind() { narrow_if_possible(); }
   // Take over a buffer a decoder built, without copying it (added for the codecs' slow
   // paths). Like wide_of_size, adopt_wide stays wide until shrink_to_fit_kind().
-  static Str adopt_latin1(std::string&& latin1) {
+  static Str adopt_latin1(NarrowText&& latin1) {
     Str s;
     s.narrow_text_ = std::move(latin1);
     return s;
   }
-  static Str adopt_wide(std::u32string&& code_points) {
+  static Str adopt_wide(WideText&& code_points) {
     Str s;
     s.wide_ = true;
     s.wide_text_ = std::move(code_points);
@@ -60,8 +67,8 @@ class Str {
 
   // The storage: narrow() when is_narrow(), wide() otherwise.
   bool is_narrow() const { return !wide_; }
-  std::string_view narrow() const { return narrow_text_; }
-  std::u32string_view wide() const { return wide_text_; }
+  std::string_view narrow() const { return {narrow_text_.data(), narrow_text_.size()}; }
+  std::u32string_view wide() const { return {wide_text_.data(), wide_text_.size()}; }
   // True when every code point is below 128 (a scan).
   bool is_ascii() const;
   // The largest code point (0 for ''), as CPython's PyUnicode_MAX_CHAR_VALUE bounds it.
@@ -103,8 +110,8 @@ class Str {
   void narrow_if_possible();
 
   bool wide_ = false;
-  std::string narrow_text_;   // code points < 256, one byte each, when !wide_
-  std::u32string wide_text_;  // when wide_
+  NarrowText narrow_text_;  // code points < 256, one byte each, when !wide_
+  WideText wide_text_;      // when wide_
 };
 
 // Whether Python's str.isprintable() holds for the code point (the rule repr() escapes by).

@@ -354,25 +354,23 @@ Str utf8_sig_decode(ByteSpan data, std::string_view errors) {
 
 }  // namespace
 
-std::size_t copy_ascii(const std::uint8_t* s, std::size_t n, std::uint8_t* out) {
-  constexpr std::uint64_t kHighBits = 0x8080808080808080u;
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    std::uint64_t a, b;
-    std::memcpy(&a, s + i, 8);
-    std::memcpy(&b, s + i + 8, 8);
-    if ((a | b) & kHighBits) break;
-    std::memcpy(out + i, &a, 8);
-    std::memcpy(out + i + 8, &b, 8);
-  }
-  for (; i < n && s[i] < 0x80; ++i) out[i] = s[i];
-  return i;
-}
-
 DecodeResult utf8_decode(ByteSpan data, std::string_view errors, bool final) {
   const std::uint8_t* p = bytes_of(data);
   std::size_t n = data.size();
-  utf8::Validation v = utf8::validate(p, n);
+  // ASCII first, checked and copied in one pass: all of most text, the start of the rest.
+  Str text = Str::narrow_of_size(n);
+  const std::size_t ascii = utf8::copy_ascii(p, n, text.narrow_data());
+  if (ascii == n) return {std::move(text), n};
+  utf8::Validation rest = utf8::validate(p + ascii, n - ascii);
+  utf8::Validation v{.valid = ascii + rest.valid,
+                     .code_points = ascii + rest.code_points,
+                     .ascii = rest.ascii,
+                     .narrow = rest.narrow};
+  if (v.valid == n && v.narrow) {
+    utf8::decode_narrow(p + ascii, rest.valid, text.narrow_data() + ascii);
+    text.resize(v.code_points);
+    return {std::move(text), n};
+  }
   if (v.valid == n) return {decode_valid(p, n, v), n};
   Sequence s = examine(p + v.valid, n - v.valid);
   if (!final && s.fault != Fault::none && held_back(s, p + v.valid, n - v.valid)) {
@@ -386,7 +384,7 @@ Bytes utf8_encode(const Str& text, std::string_view errors) {
     const auto* s = reinterpret_cast<const std::uint8_t*>(text.narrow().data());
     std::size_t n = text.size();
     buffer::ByteVector ascii_out(n);
-    std::size_t ascii = copy_ascii(s, n, reinterpret_cast<std::uint8_t*>(ascii_out.data()));
+    std::size_t ascii = utf8::copy_ascii(s, n, reinterpret_cast<char*>(ascii_out.data()));
     if (ascii == n) return Bytes(std::move(ascii_out));
     buffer::ByteVector out(ascii + narrow_utf8_size(s + ascii, n - ascii));
     auto* o = reinterpret_cast<std::uint8_t*>(out.data());

@@ -45,7 +45,9 @@ BL_AVX512_INLINE __m512i load_first(const std::uint8_t* p, std::size_t n) {
   return _mm512_maskz_loadu_epi8((Mask{1} << n) - 1, p);
 }
 
-BL_AVX512_INLINE __m512i splat(std::uint8_t byte) { return _mm512_set1_epi8(static_cast<char>(byte)); }
+BL_AVX512_INLINE __m512i splat(std::uint8_t byte) {
+  return _mm512_set1_epi8(static_cast<char>(byte));
+}
 
 BL_AVX512_INLINE __m512i nibble_table(const std::array<std::uint8_t, 16>& t) {
   return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())));
@@ -246,7 +248,8 @@ BL_AVX512_INLINE void store_first(char32_t* out, unsigned n, __m512i code_points
 BL_AVX512_INLINE std::size_t decode_narrow64(__m512i bytes, Mask valid, char* out) {
   const Mask leads = sequence_starts(bytes) & non_ascii(bytes);
   const Mask after_c3 = _mm512_cmpeq_epi8_mask(bytes, splat(0xC3)) << 1;
-  const __m512i decoded = _mm512_mask_mov_epi8(bytes, after_c3, _mm512_or_si512(bytes, splat(0x40)));
+  const __m512i decoded =
+      _mm512_mask_mov_epi8(bytes, after_c3, _mm512_or_si512(bytes, splat(0x40)));
   const Mask keep = ~leads & valid;
   const unsigned kept = count(keep);
   _mm512_mask_storeu_epi8(out, kept == 64 ? ~Mask{0} : (Mask{1} << kept) - 1,
@@ -317,20 +320,21 @@ BL_AVX512_INLINE __m512i code_points_at16(__m512i bytes, unsigned group) {
       _mm512_slli_epi32(_mm512_and_si512(words, payload), 18),
       _mm512_slli_epi32(_mm512_and_si512(words, _mm512_set1_epi32(0x3F00)), 4),
       _mm512_srli_epi32(_mm512_and_si512(words, _mm512_set1_epi32(0x3F0000)), 10), 0xFE);
-  return _mm512_srlv_epi32(
-      _mm512_or_si512(assembled,
-                      _mm512_and_si512(_mm512_srli_epi32(words, 24), _mm512_set1_epi32(0x3F))),
-      shift);
+  return _mm512_srlv_epi32(_mm512_or_si512(assembled, _mm512_and_si512(_mm512_srli_epi32(words, 24),
+                                                                       _mm512_set1_epi32(0x3F))),
+                           shift);
 }
 
 // Decodes the sequences that start among positions 16 * first_group .. 16 * groups of
 // `bytes` (bit set in `starts`); returns how many.
-BL_AVX512_INLINE unsigned decode_starts(__m512i bytes, Mask starts, unsigned groups, char32_t* out) {
+BL_AVX512_INLINE unsigned decode_starts(__m512i bytes, Mask starts, unsigned groups,
+                                        char32_t* out) {
   unsigned written = 0;
   for (unsigned g = 0; g < groups; ++g) {
     const auto group_starts = static_cast<__mmask16>(starts >> (16 * g));
     const unsigned k = count(group_starts);
-    store_first(out + written, k, _mm512_maskz_compress_epi32(group_starts, code_points_at16(bytes, g)));
+    store_first(out + written, k,
+                _mm512_maskz_compress_epi32(group_starts, code_points_at16(bytes, g)));
     written += k;
   }
   return written;
@@ -353,7 +357,8 @@ BL_AVX512 void avx512_decode_wide(const std::uint8_t* data, std::size_t n, char3
   unsigned ascii_blocks = 0;
   while (n - i >= 64) {
     if (ascii_blocks >= 4) {
-      for (; n - i >= 64 && non_ascii(load(data + i)) == 0; i += 64, out += 64) widen64(data + i, out);
+      for (; n - i >= 64 && non_ascii(load(data + i)) == 0; i += 64, out += 64)
+        widen64(data + i, out);
       ascii_blocks = 0;
       continue;
     }
@@ -372,9 +377,8 @@ BL_AVX512 void avx512_decode_wide(const std::uint8_t* data, std::size_t n, char3
   }
   if (i < n) {
     const std::size_t rest = n - i;
-    decode_starts(load_first(data + i, rest), sequence_starts(load_first(data + i, rest)) &
-                                                  ((Mask{1} << rest) - 1),
-                  4, out);
+    decode_starts(load_first(data + i, rest),
+                  sequence_starts(load_first(data + i, rest)) & ((Mask{1} << rest) - 1), 4, out);
   }
 }
 

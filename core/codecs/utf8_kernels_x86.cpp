@@ -1,5 +1,6 @@
 // The x86-64 UTF-8 kernels: SSE2, which every x86-64 CPU has, and AVX2, used when the CPU
 // has it (the build has no -march flag, so the AVX2 functions carry a target attribute).
+// utf8_kernels_avx512.cpp follows the same plans 64 bytes at a time.
 //
 // SSE2 has no byte shuffle, so its kernels only move ASCII a vector at a time and hand every
 // other byte to the portable code. The AVX2 kernels do all the work in vectors:
@@ -7,16 +8,21 @@
 // - validate: the range check of Keiser & Lemire (2021). Every byte is checked against the
 //   byte before it with three 16-entry tables, indexed by the high and the low nibble of the
 //   previous byte and the high nibble of this one, whose AND is the set of rules the pair
-//   breaks; whether a continuation byte is required comes from the two and three bytes before.
-//   On an error, the portable validator re-checks from the sequence the vector loop stopped
-//   in, so the valid prefix is exact.
+//   breaks (utf8_kernels_x86.hpp); whether a continuation byte is required comes from the two
+//   and three bytes before. On an error, the portable validator re-checks from the sequence
+//   the vector loop stopped in, so the valid prefix is exact.
 // - decode_narrow: each C2/C3 lead is dropped and its continuation fixed up, then the kept
 //   bytes are packed with a byte shuffle looked up from the lead bytes' mask.
-// - decode_wide: the code point a sequence would have is computed at every byte position,
-//   then only the positions that start a sequence are kept (a lane permutation looked up from
-//   their mask). Runs of eight three-byte sequences (CJK text) take a shorter path.
-#include "codecs/utf8_kernels_impl.hpp"
+// - decode_wide: the code point of the sequence that would end at each byte is computed from
+//   it and the two bytes before (16 bits: no four-byte sequence in the block), then the
+//   positions where a sequence ends are packed with shuffles looked up from their mask. Runs of
+//   eight three-byte sequences (CJK text) take a shorter path, blocks with a four-byte sequence
+//   a longer one.
+//
+// Both loops tell ASCII stretches from mixed ones rather than test every block: in text with a
+// non-ASCII character every few dozen bytes, a per-block test is mispredicted half the time.
 #include "codecs/utf8_kernels_x86.hpp"
+#include "codecs/utf8_kernels_impl.hpp"
 
 #if defined(__x86_64__)
 
@@ -164,7 +170,9 @@ BL_AVX2_INLINE void store256(void* p, __m256i v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
 }
 
-BL_AVX2_INLINE unsigned high_bits(__m256i v) { return static_cast<unsigned>(_mm256_movemask_epi8(v)); }
+BL_AVX2_INLINE unsigned high_bits(__m256i v) {
+  return static_cast<unsigned>(_mm256_movemask_epi8(v));
+}
 
 BL_AVX2_INLINE bool all_zero(__m256i v) { return _mm256_testz_si256(v, v) != 0; }
 
@@ -176,7 +184,9 @@ BL_AVX2_INLINE __m256i nibble_table(const std::array<std::uint8_t, 16>& t) {
   return _mm256_broadcastsi128_si256(lane);
 }
 
-BL_AVX2_INLINE __m256i splat(std::uint8_t byte) { return _mm256_set1_epi8(static_cast<char>(byte)); }
+BL_AVX2_INLINE __m256i splat(std::uint8_t byte) {
+  return _mm256_set1_epi8(static_cast<char>(byte));
+}
 
 BL_AVX2_INLINE __m256i high_nibbles(__m256i v) {
   return _mm256_and_si256(_mm256_srli_epi16(v, 4), splat(0x0F));
@@ -253,15 +263,17 @@ BL_AVX2_INLINE __m256i range_errors(__m256i block, __m256i previous) {
 }
 
 // Nonzero bytes where a block's largest bytes include F5..FF, which never appear in UTF-8.
-BL_AVX2_INLINE __m256i too_large(__m256i block_max) { return _mm256_subs_epu8(block_max, splat(0xF4)); }
+BL_AVX2_INLINE __m256i too_large(__m256i block_max) {
+  return _mm256_subs_epu8(block_max, splat(0xF4));
+}
 
 // Nonzero bytes when `block` ends inside a sequence: a lead among its last three bytes that
 // needs more bytes than remain.
 BL_AVX2_INLINE __m256i ends_incomplete(__m256i block) {
-  const __m256i last_allowed = _mm256_setr_epi8(
-      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-      -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1), static_cast<char>(0xE0 - 1),
-      static_cast<char>(0xC0 - 1));
+  const __m256i last_allowed =
+      _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
+                       static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
   return _mm256_subs_epu8(block, last_allowed);
 }
 
@@ -302,8 +314,8 @@ BL_AVX2_INLINE bool scan64(Avx2Scan& scan, const std::uint8_t* data, bool& ascii
       _mm256_or_si256(range_errors(first, scan.previous), range_errors(second, first)),
       too_large(block_max));
   if (!all_zero(errors)) return false;
-  const std::uint64_t starts =
-      sequence_starts(first) | std::uint64_t{sequence_starts(second)} << 32;
+  const std::uint64_t starts = sequence_starts(first) | std::uint64_t{sequence_starts(second)}
+                                                            << 32;
   scan.code_points += static_cast<std::size_t>(_mm_popcnt_u64(starts));
   advance(scan, 64, block_max);
   scan.incomplete = ends_incomplete(second);
@@ -394,8 +406,8 @@ BL_AVX2_INLINE Step decode_narrow16(const std::uint8_t* data, char* out) {
   const unsigned lead_mask = starts & static_cast<unsigned>(high_bits(bytes));
   const unsigned keep = ~lead_mask & 0xFFFF;
   const __m128i low = _mm_shuffle_epi8(values, positions_of(keep & 0xFF));
-  const __m128i high = _mm_shuffle_epi8(
-      values, _mm_add_epi8(positions_of(keep >> 8), _mm_set1_epi8(8)));
+  const __m128i high =
+      _mm_shuffle_epi8(values, _mm_add_epi8(positions_of(keep >> 8), _mm_set1_epi8(8)));
   const unsigned low_count = count(keep & 0xFF);
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out), low);
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out + low_count), high);
@@ -429,11 +441,11 @@ BL_AVX2_INLINE void store_widened(const std::uint8_t* data, char32_t* out, int e
 
 // Eight three-byte sequences (24 bytes) to eight code points.
 BL_AVX2_INLINE void decode_three_byte8(const std::uint8_t* data, char32_t* out) {
-  const __m256i bytes = _mm256_inserti128_si256(_mm256_castsi128_si256(load128(data)),
-                                                load128(data + 12), 1);
+  const __m256i bytes =
+      _mm256_inserti128_si256(_mm256_castsi128_si256(load128(data)), load128(data + 12), 1);
   // Each 32-bit lane gets its sequence's bytes as the big-endian number lead:second:third.
-  const __m256i gather = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1,
-                                          2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
+  const __m256i gather = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1, 2,
+                                          1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
   const __m256i x = _mm256_shuffle_epi8(bytes, gather);
   const __m256i lead = _mm256_srli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x0F0000)), 4);
   const __m256i second = _mm256_srli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x3F00)), 2);
@@ -449,17 +461,15 @@ BL_AVX2_INLINE __m256i code_points_at8(const std::uint8_t* data) {
       _mm256_shuffle_epi8(bytes, _mm256_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6, 4,
                                                   5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10));
   // Index the tables by the lead's high nibble; the index's other bytes (0x80) look up zero.
-  const __m256i nibble = _mm256_or_si256(
-      _mm256_and_si256(_mm256_srli_epi32(words, 4), _mm256_set1_epi32(0x0F)),
-      _mm256_set1_epi32(static_cast<int>(0x80808000u)));
+  const __m256i nibble =
+      _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(words, 4), _mm256_set1_epi32(0x0F)),
+                      _mm256_set1_epi32(static_cast<int>(0x80808000u)));
   const __m256i payload = _mm256_shuffle_epi8(nibble_table(kLeadPayload), nibble);
   const __m256i shift = _mm256_shuffle_epi8(nibble_table(kLengthShift), nibble);
   // As a four-byte sequence: lead payload, then three continuations of six bits each.
   const __m256i lead = _mm256_slli_epi32(_mm256_and_si256(words, payload), 18);
-  const __m256i second =
-      _mm256_slli_epi32(_mm256_and_si256(words, _mm256_set1_epi32(0x3F00)), 4);
-  const __m256i third =
-      _mm256_srli_epi32(_mm256_and_si256(words, _mm256_set1_epi32(0x3F0000)), 10);
+  const __m256i second = _mm256_slli_epi32(_mm256_and_si256(words, _mm256_set1_epi32(0x3F00)), 4);
+  const __m256i third = _mm256_srli_epi32(_mm256_and_si256(words, _mm256_set1_epi32(0x3F0000)), 10);
   const __m256i fourth = _mm256_and_si256(_mm256_srli_epi32(words, 24), _mm256_set1_epi32(0x3F));
   const __m256i assembled =
       _mm256_or_si256(_mm256_or_si256(lead, second), _mm256_or_si256(third, fourth));
@@ -469,8 +479,8 @@ BL_AVX2_INLINE __m256i code_points_at8(const std::uint8_t* data) {
 // The code points of the sequences that start among the eight positions at data (`starts`,
 // one bit each), packed to out; returns how many.
 BL_AVX2_INLINE unsigned decode_starts8(const std::uint8_t* data, unsigned starts, char32_t* out) {
-  const __m256i packed =
-      _mm256_permutevar8x32_epi32(code_points_at8(data), _mm256_cvtepu8_epi32(positions_of(starts)));
+  const __m256i packed = _mm256_permutevar8x32_epi32(code_points_at8(data),
+                                                     _mm256_cvtepu8_epi32(positions_of(starts)));
   store256(out, packed);
   return count(starts);
 }
@@ -519,11 +529,11 @@ BL_AVX2_INLINE Step decode_bmp32(const std::uint8_t* data, char32_t* out) {
       block, ascii);
   // High byte: three (after a lead) or four bits of the byte before, and the four payload bits
   // of a three-byte lead two bytes before.
-  const __m256i from_previous1 = _mm256_and_si256(
-      _mm256_srli_epi16(previous1, 2),
-      _mm256_xor_si256(splat(0x0F), _mm256_and_si256(after_lead, splat(0x08))));
-  const __m256i from_previous2 =
-      _mm256_andnot_si256(after_lead, _mm256_and_si256(_mm256_slli_epi16(previous2, 4), splat(0xF0)));
+  const __m256i from_previous1 =
+      _mm256_and_si256(_mm256_srli_epi16(previous1, 2),
+                       _mm256_xor_si256(splat(0x0F), _mm256_and_si256(after_lead, splat(0x08))));
+  const __m256i from_previous2 = _mm256_andnot_si256(
+      after_lead, _mm256_and_si256(_mm256_slli_epi16(previous2, 4), splat(0xF0)));
   const __m256i high = _mm256_andnot_si256(ascii, _mm256_or_si256(from_previous1, from_previous2));
   // A sequence ends where the next byte starts one.
   const unsigned ends = sequence_starts(load256(data + 1));
@@ -550,7 +560,8 @@ BL_AVX2_INLINE Step decode_any16(const std::uint8_t* data, char32_t* out) {
 
 BL_AVX2_INLINE std::size_t widen_ascii(const std::uint8_t* data, std::size_t n, char32_t* out) {
   std::size_t i = 0;
-  for (; n - i >= 32 && high_bits(load256(data + i)) == 0; i += 32) store_widened(data + i, out + i, 4);
+  for (; n - i >= 32 && high_bits(load256(data + i)) == 0; i += 32)
+    store_widened(data + i, out + i, 4);
   return i;
 }
 

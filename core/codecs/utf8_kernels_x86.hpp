@@ -25,13 +25,13 @@ inline constexpr std::array<Positions, 256> kSetBitPositions = make_set_bit_posi
 // The rules a pair (previous byte, this byte) can break, one bit each, so that the AND of the
 // three nibble lookups is exactly the set of rules the pair breaks.
 enum Rule : std::uint8_t {
-  kTooShort = 1 << 0,       // a lead byte not followed by a continuation
-  kTooLong = 1 << 1,        // a continuation after an ASCII byte
-  kOverlong2 = 1 << 2,      // C0 or C1 and a continuation
-  kOverlong3 = 1 << 3,      // E0 80..9F
-  kSurrogate = 1 << 4,      // ED A0..BF
-  kOverlong4 = 1 << 5,      // F0 80..8F
-  kTooLarge = 1 << 6,       // F4 90..BF
+  kTooShort = 1 << 0,          // a lead byte not followed by a continuation
+  kTooLong = 1 << 1,           // a continuation after an ASCII byte
+  kOverlong2 = 1 << 2,         // C0 or C1 and a continuation
+  kOverlong3 = 1 << 3,         // E0 80..9F
+  kSurrogate = 1 << 4,         // ED A0..BF
+  kOverlong4 = 1 << 5,         // F0 80..8F
+  kTooLarge = 1 << 6,          // F4 90..BF
   kTwoContinuations = 1 << 7,  // an error unless the two or three bytes before require it
 };
 
@@ -48,7 +48,7 @@ struct PairRule {
 };
 
 inline constexpr std::uint16_t kAny = nibbles(0, 15), kAscii = nibbles(0, 7),
-                        kContinuation = nibbles(8, 11), kLead = nibbles(12, 15);
+                               kContinuation = nibbles(8, 11), kLead = nibbles(12, 15);
 
 inline constexpr PairRule kPairRules[] = {
     {kTooShort, kLead, kAny, kAscii | kLead},
@@ -76,10 +76,9 @@ inline constexpr auto kCurrentHighRules = rule_table(&PairRule::current_high);
 
 // Per lead's high nibble: the mask of its payload bits, and how far right the four-byte
 // assembly must shift to fit the sequence's length (continuation nibbles: unused).
-inline constexpr std::array<std::uint8_t, 16> kLeadPayload = {0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F,
-                                                       0x7F, 0x7F, 0,    0,    0,    0,
-                                                       0x1F, 0x1F, 0x0F, 0x07};
+inline constexpr std::array<std::uint8_t, 16> kLeadPayload = {
+    0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0, 0, 0, 0, 0x1F, 0x1F, 0x0F, 0x07};
 inline constexpr std::array<std::uint8_t, 16> kLengthShift = {18, 18, 18, 18, 18, 18, 18, 18,
-                                                       0,  0,  0,  0,  12, 12, 6,  0};
+                                                              0,  0,  0,  0,  12, 12, 6,  0};
 
 }  // namespace bl::codecs::utf8::x86
