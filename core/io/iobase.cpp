@@ -89,26 +89,7 @@ Bytes BinaryIOBase::next() {
   return line;
 }
 
-std::vector<Bytes> BinaryIOBase::readlines(std::int64_t hint) {
-  std::vector<Bytes> lines;
-  iter();
-  std::int64_t total = 0;
-  for (;;) {
-    Bytes line;
-    try {
-      line = next();
-    } catch (const StopIteration&) {
-      break;
-    }
-    auto length = static_cast<std::int64_t>(line.size());
-    lines.push_back(std::move(line));
-    if (hint > 0) {
-      if (length > hint - total) break;
-      total += length;
-    }
-  }
-  return lines;
-}
+std::vector<Bytes> BinaryIOBase::readlines(std::int64_t hint) { return read_lines(*this, hint); }
 
 void BinaryIOBase::writelines(const std::vector<Bytes>& lines) {
   check_closed();

@@ -116,6 +116,28 @@ class IOBase {
   bool closed_ = false;
 };
 
+// IOBase.readlines(hint) of a binary or text stream: its lines by iteration, stopping once
+// their total length exceeds a positive hint.
+template <class Stream>
+auto read_lines(Stream& stream, std::int64_t hint) {
+  std::vector<decltype(stream.next())> lines;
+  stream.iter();
+  std::int64_t total = 0;
+  for (;;) {
+    try {
+      lines.push_back(stream.next());
+    } catch (const StopIteration&) {
+      break;
+    }
+    auto length = static_cast<std::int64_t>(lines.back().size());
+    if (hint > 0) {
+      if (length > hint - total) break;
+      total += length;
+    }
+  }
+  return lines;
+}
+
 // Not a Python class: the byte-level half of Python's IOBase, shared by RawIOBase and
 // BufferedIOBase: read/write/peek as attributes that may be missing, and IOBase's default
 // readline (by read(1) or peek), readlines, writelines and iteration over bytes. TextIOBase

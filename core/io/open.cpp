@@ -58,7 +58,8 @@ std::shared_ptr<BinaryIOBase> buffered(const std::shared_ptr<FileIO>& raw, const
     return raw;
   }
   if (m.updating) return std::make_shared<BufferedRandom>(raw, buffering);
-  if (m.creating || m.writing || m.appending) return std::make_shared<BufferedWriter>(raw, buffering);
+  if (m.creating || m.writing || m.appending)
+    return std::make_shared<BufferedWriter>(raw, buffering);
   return std::make_shared<BufferedReader>(raw, buffering);
 }
 

@@ -8,12 +8,11 @@ StringIO::StringIO(const Str& initial_value, std::optional<std::string> newline)
   if (newline && !newline->empty() && *newline != "\n" && *newline != "\r" && *newline != "\r\n") {
     throw ValueError("illegal newline value: " + Str::from_utf8(*newline).repr());
   }
-  readnl_ = newline;
-  read_universal_ = !newline || newline->empty();
-  read_translate_ = !newline;
   // '\n' and None store '\n' as it is ('\n' is os.linesep here); '' translates nothing.
-  if (newline && !newline->empty() && (*newline)[0] == '\r') writenl_ = *newline;
-  if (read_universal_) decoder_ = std::make_unique<IncrementalNewlineDecoder>(nullptr, read_translate_);
+  newline_ = NewlineMode(newline);
+  if (newline_.universal) {
+    decoder_ = std::make_unique<IncrementalNewlineDecoder>(nullptr, newline_.translate);
+  }
   if (!initial_value.empty()) write_str(initial_value);
   pos_ = 0;
 }
@@ -45,7 +44,8 @@ bool StringIO::seekable() {
 // Newline translation happens on the way in (each write is final: no '\r' is held back).
 void StringIO::write_str(const Str& text) {
   Str decoded = decoder_ ? decoder_->decode_text(text, true) : text;
-  if (!writenl_.empty()) decoded = decoded.replace(U'\n', Str::from_latin1(writenl_));
+  if (!newline_.writenl.empty())
+    decoded = decoded.replace(U'\n', Str::from_latin1(newline_.writenl));
   if (pos_ > text_.size()) text_.resize(pos_, 0);  // written past the end: pad with '\0'
   text_.overwrite(pos_, decoded);
   pos_ += decoded.size();
@@ -60,8 +60,8 @@ std::int64_t StringIO::write(const Str& text) {
 Str StringIO::read(std::int64_t n) {
   check_open();
   std::size_t available = pos_ < text_.size() ? text_.size() - pos_ : 0;
-  std::size_t count = n < 0 || static_cast<std::size_t>(n) > available ? available
-                                                                        : static_cast<std::size_t>(n);
+  std::size_t count =
+      n < 0 || static_cast<std::size_t>(n) > available ? available : static_cast<std::size_t>(n);
   Str out = text_.slice(pos_, pos_ + count);
   pos_ += count;
   return out;
@@ -76,32 +76,8 @@ Str StringIO::readline(std::int64_t limit) {
   const std::size_t end = pos_ + (limit < 0 || static_cast<std::size_t>(limit) > available
                                       ? available
                                       : static_cast<std::size_t>(limit));
-  std::size_t line_end = end;
-  if (read_translate_) {
-    std::size_t lf = text_.find(U'\n', pos_, end);
-    if (lf != Str::npos) line_end = lf + 1;
-  } else if (read_universal_) {
-    std::size_t lf = text_.find(U'\n', pos_, end);
-    std::size_t cr = text_.find(U'\r', pos_, lf == Str::npos ? end : lf);
-    if (cr != Str::npos) {
-      line_end = cr + 1 < end && text_[cr + 1] == U'\n' ? cr + 2 : cr + 1;
-    } else if (lf != Str::npos) {
-      line_end = lf + 1;
-    }
-  } else {
-    const char32_t first = static_cast<unsigned char>((*readnl_)[0]);
-    for (std::size_t hit = text_.find(first, pos_, end); hit != Str::npos;
-         hit = text_.find(first, hit + 1, end)) {
-      if (readnl_->size() == 1) {
-        line_end = hit + 1;
-        break;
-      }
-      if (hit + 1 < end && text_[hit + 1] == U'\n') {  // '\r\n'
-        line_end = hit + 2;
-        break;
-      }
-    }
-  }
+  std::size_t consumed = 0;
+  const std::size_t line_end = newline_.line_end(text_, pos_, end, consumed).value_or(end);
   Str line = text_.slice(pos_, line_end);
   pos_ = line_end;
   return line;

@@ -48,9 +48,7 @@ class StringIO final : public TextIOBase {
   Str text_;
   std::size_t pos_ = 0;
   bool closed_ = false;
-  std::optional<std::string> readnl_;
-  bool read_universal_ = false, read_translate_ = false;
-  std::string writenl_;  // empty: no translation on write
+  NewlineMode newline_;
   std::unique_ptr<IncrementalNewlineDecoder> decoder_;  // newline None: records and translates
 };
 

@@ -16,6 +16,40 @@ std::string repr(const Newlines& newlines) {
   return out + ")";
 }
 
+// --- NewlineMode -------------------------------------------------------------------------
+
+NewlineMode::NewlineMode(std::optional<std::string> nl)
+    : newline(std::move(nl)), universal(!newline || newline->empty()), translate(!newline) {
+  if (!universal && *newline != "\n") writenl = *newline;
+}
+
+std::optional<std::size_t> NewlineMode::line_end(const Str& text, std::size_t start,
+                                                 std::size_t end, std::size_t& consumed) const {
+  consumed = end - start;
+  if (translate) {  // already translated: only '\n'
+    std::size_t lf = text.find(U'\n', start, end);
+    if (lf != Str::npos) return lf + 1;
+  } else if (universal) {  // any of '\r', '\r\n', '\n', untranslated
+    std::size_t lf = text.find(U'\n', start, end);
+    std::size_t cr = text.find(U'\r', start, lf == Str::npos ? end : lf);
+    if (cr != Str::npos) return cr + 1 < end && text[cr + 1] == U'\n' ? cr + 2 : cr + 1;
+    if (lf != Str::npos) return lf + 1;
+  } else if (newline->size() == 1) {
+    std::size_t hit = text.find(static_cast<unsigned char>((*newline)[0]), start, end);
+    if (hit != Str::npos) return hit + 1;
+  } else {  // '\r\n'
+    for (std::size_t cr = text.find(U'\r', start, end); cr != Str::npos;
+         cr = text.find(U'\r', cr + 1, end)) {
+      if (cr + 1 == end) {  // may begin a '\r\n' that the next chunk completes
+        consumed = cr - start;
+        break;
+      }
+      if (text[cr + 1] == U'\n') return cr + 2;
+    }
+  }
+  return std::nullopt;
+}
+
 // --- TextIOBase --------------------------------------------------------------------------
 
 Str TextIOBase::read(std::int64_t) { throw UnsupportedOperation("read"); }
@@ -29,27 +63,7 @@ Str TextIOBase::next() {
   return line;
 }
 
-// IOBase.readlines: iterate, stopping once the lines' total length exceeds a positive hint.
-std::vector<Str> TextIOBase::readlines(std::int64_t hint) {
-  std::vector<Str> lines;
-  iter();
-  std::int64_t total = 0;
-  for (;;) {
-    Str line;
-    try {
-      line = next();
-    } catch (const StopIteration&) {
-      break;
-    }
-    auto length = static_cast<std::int64_t>(line.size());
-    lines.push_back(std::move(line));
-    if (hint > 0) {
-      if (length > hint - total) break;
-      total += length;
-    }
-  }
-  return lines;
-}
+std::vector<Str> TextIOBase::readlines(std::int64_t hint) { return read_lines(*this, hint); }
 
 void TextIOBase::writelines(const std::vector<Str>& lines) {
   check_closed();
@@ -162,8 +176,12 @@ using Limbs = std::array<std::uint32_t, 6>;
 
 Limbs to_limbs(const TextCookie& c) {
   auto position = static_cast<std::uint64_t>(c.position);
-  return {static_cast<std::uint32_t>(position), static_cast<std::uint32_t>(position >> 32),
-          c.dec_flags,  c.bytes_to_feed, c.chars_to_skip, c.need_eof ? 1u : 0u};
+  return {static_cast<std::uint32_t>(position),
+          static_cast<std::uint32_t>(position >> 32),
+          c.dec_flags,
+          c.bytes_to_feed,
+          c.chars_to_skip,
+          c.need_eof ? 1u : 0u};
 }
 
 }  // namespace

@@ -24,6 +24,21 @@ using codecs::Str;
 using Newlines = std::vector<std::string>;
 std::string repr(const Newlines& newlines);
 
+// The `newline` argument of TextIOWrapper and StringIO and what it means for lines.
+struct NewlineMode {
+  std::optional<std::string> newline;  // as given: None, '', '\n', '\r' or '\r\n'
+  bool universal = true;               // any of '\r', '\n', '\r\n' ends a line (None, '')
+  bool translate = true;               // ... and reads as '\n' (None)
+  std::string writenl;                 // what '\n' is written as ('\r', '\r\n'); empty: '\n'
+
+  explicit NewlineMode(std::optional<std::string> newline = std::nullopt);
+  // Where the line starting at text[start] ends (one past its line ending) within [start, end),
+  // or nullopt when no line ending is there; then `consumed` is how much of [start, end) surely
+  // belongs to the line: all of it but a final '\r' that may pair with a '\n' to come.
+  std::optional<std::size_t> line_end(const Str& text, std::size_t start, std::size_t end,
+                                      std::size_t& consumed) const;
+};
+
 // io.TextIOBase: read, readline, write and detach are UnsupportedOperation here; readlines,
 // writelines and iteration are IOBase's, over str.
 class TextIOBase : public IOBase {
@@ -167,7 +182,6 @@ class TextIOWrapper final : public TextIOBase {
   void check_attached() const;
   void check_closed_text() const;
   void check_seekable() const;
-  void set_newline(const std::optional<std::string>& newline);
   void set_codec(const codecs::CodecInfo& codec);
   void fix_encoder_state();
   void reset_encoder(bool start_of_stream);
@@ -179,8 +193,6 @@ class TextIOWrapper final : public TextIOBase {
   bool read_chunk(std::int64_t size_hint);
   Str take_decoded(std::int64_t n);
   void clear_decoded();
-  std::optional<std::size_t> find_line_ending(const Str& line, std::size_t start,
-                                              std::size_t& consumed) const;
 
   std::shared_ptr<BinaryIOBase> buffer_;
   bool detached_ = false;
@@ -189,17 +201,14 @@ class TextIOWrapper final : public TextIOBase {
   std::optional<std::string> mode_;
   std::int64_t chunk_size_ = 8192;
 
-  // newline handling
-  std::optional<std::string> readnl_;
-  bool read_universal_ = true, read_translate_ = true, write_translate_ = true;
-  std::string writenl_;  // empty: '\n' is written as is
+  NewlineMode newline_;
 
   bool line_buffering_ = false, write_through_ = false;
   bool seekable_ = false, telling_ = false, has_read1_ = false;
 
-  std::unique_ptr<codecs::IncrementalDecoder> decoder_;  // null when not readable
+  std::unique_ptr<codecs::IncrementalDecoder> decoder_;   // null when not readable
   IncrementalNewlineDecoder* newline_decoder_ = nullptr;  // decoder_ when it is one
-  std::unique_ptr<codecs::IncrementalEncoder> encoder_;  // null when not writable
+  std::unique_ptr<codecs::IncrementalEncoder> encoder_;   // null when not writable
   // The codecs CPython encodes with a stateless function plus this flag instead of the
   // incremental encoder (utf-8, latin-1, ascii, utf-16*, utf-32*).
   const codecs::CodecInfo* stateless_encoder_ = nullptr;

@@ -20,8 +20,8 @@ void validate_newline(const std::optional<std::string>& newline) {
 
 // The codecs TextIOWrapper encodes with a stateless function (textio.c's encodefuncs).
 bool has_stateless_encoder(std::string_view codec_name) {
-  for (std::string_view name : {"ascii", "iso8859-1", "utf-8", "utf-16-be", "utf-16-le",
-                                "utf-16", "utf-32-be", "utf-32-le", "utf-32"}) {
+  for (std::string_view name : {"ascii", "iso8859-1", "utf-8", "utf-16-be", "utf-16-le", "utf-16",
+                                "utf-32-be", "utf-32-le", "utf-32"}) {
     if (codec_name == name) return true;
   }
   return false;
@@ -33,7 +33,8 @@ Bytes join(const std::vector<Bytes>& parts) {
   std::size_t total = 0;
   for (const Bytes& part : parts) total += part.size();
   joined.reserve(total);
-  for (const Bytes& part : parts) joined.insert(joined.end(), part.span().begin(), part.span().end());
+  for (const Bytes& part : parts)
+    joined.insert(joined.end(), part.span().begin(), part.span().end());
   return Bytes(std::move(joined));
 }
 
@@ -55,7 +56,7 @@ TextIOWrapper::TextIOWrapper(std::shared_ptr<BinaryIOBase> buffer, TextIOWrapper
   errors_ = options.errors.value_or("strict");
   line_buffering_ = options.line_buffering;
   write_through_ = options.write_through;
-  set_newline(options.newline);
+  newline_ = NewlineMode(options.newline);
   buffer_ = std::move(buffer);
   set_codec(codec);
   seekable_ = telling_ = buffer_->seekable();
@@ -72,22 +73,14 @@ TextIOWrapper::~TextIOWrapper() {
   }
 }
 
-void TextIOWrapper::set_newline(const std::optional<std::string>& newline) {
-  readnl_ = newline;
-  read_universal_ = !newline || newline->empty();
-  read_translate_ = !newline;
-  write_translate_ = !newline || !newline->empty();
-  writenl_.clear();
-  if (!read_universal_ && *newline != "\n") writenl_ = *newline;
-}
-
 void TextIOWrapper::set_codec(const codecs::CodecInfo& codec) {
   decoder_.reset();
   newline_decoder_ = nullptr;
   if (buffer_->readable()) {
     decoder_ = codec.incremental_decoder(errors_);
-    if (read_universal_) {
-      auto wrapped = std::make_unique<IncrementalNewlineDecoder>(std::move(decoder_), read_translate_);
+    if (newline_.universal) {
+      auto wrapped =
+          std::make_unique<IncrementalNewlineDecoder>(std::move(decoder_), newline_.translate);
       newline_decoder_ = wrapped.get();
       decoder_ = std::move(wrapped);
     }
@@ -270,10 +263,10 @@ std::int64_t TextIOWrapper::write(const Str& text) {
   check_closed_text();
   if (!encoder_) throw UnsupportedOperation("not writable");
   const auto length = static_cast<std::int64_t>(text.size());
-  bool has_lf = ((write_translate_ && !writenl_.empty()) || line_buffering_) && text.contains(U'\n');
-  const bool translate = has_lf && write_translate_ && !writenl_.empty();
+  const std::string& writenl = newline_.writenl;
+  const bool has_lf = (!writenl.empty() || line_buffering_) && text.contains(U'\n');
   std::optional<Str> translated;
-  if (translate) translated = text.replace(U'\n', Str::from_latin1(writenl_));
+  if (has_lf && !writenl.empty()) translated = text.replace(U'\n', Str::from_latin1(writenl));
   const Str& out = translated ? *translated : text;
   const bool need_flush = line_buffering_ && (has_lf || out.contains(U'\r'));
 
@@ -302,8 +295,8 @@ void TextIOWrapper::clear_decoded() {
 Str TextIOWrapper::take_decoded(std::int64_t n) {
   if (!has_decoded_) return Str();
   const std::size_t available = decoded_.size() - decoded_used_;
-  std::size_t count = n < 0 || static_cast<std::size_t>(n) > available ? available
-                                                                        : static_cast<std::size_t>(n);
+  std::size_t count =
+      n < 0 || static_cast<std::size_t>(n) > available ? available : static_cast<std::size_t>(n);
   Str chars = decoded_.slice(decoded_used_, decoded_used_ + count);
   decoded_used_ += count;
   return chars;
@@ -317,7 +310,8 @@ bool TextIOWrapper::read_chunk(std::int64_t size_hint) {
   codecs::DecoderState before;
   if (telling_) before = decoder_->getstate();
   if (size_hint > 0) {
-    size_hint = static_cast<std::int64_t>(std::max(b2cratio_, 1.0) * static_cast<double>(size_hint));
+    size_hint =
+        static_cast<std::int64_t>(std::max(b2cratio_, 1.0) * static_cast<double>(size_hint));
   }
   const std::int64_t size = std::max(chunk_size_, size_hint);
   Bytes input;
@@ -369,37 +363,6 @@ Str TextIOWrapper::read(std::int64_t n) {
   return result;
 }
 
-// Where the first line ending at or after `start` ends (one past it), or nullopt; then
-// `consumed` is how many characters from `start` can be set aside for sure (all of them,
-// except a '\r' at the end that may be the start of a '\r\n' line ending).
-std::optional<std::size_t> TextIOWrapper::find_line_ending(const Str& line, std::size_t start,
-                                                           std::size_t& consumed) const {
-  const std::size_t end = line.size();
-  if (read_translate_) {  // already translated: only '\n'
-    std::size_t lf = line.find(U'\n', start);
-    if (lf != Str::npos) return lf + 1;
-  } else if (read_universal_) {  // any of '\r', '\r\n', '\n', untranslated
-    std::size_t lf = line.find(U'\n', start);
-    std::size_t cr = line.find(U'\r', start, lf);
-    if (cr != Str::npos) return cr + 1 < end && line[cr + 1] == U'\n' ? cr + 2 : cr + 1;
-    if (lf != Str::npos) return lf + 1;
-  } else if (readnl_->size() == 1) {
-    std::size_t hit = line.find(static_cast<char32_t>((*readnl_)[0]), start);
-    if (hit != Str::npos) return hit + 1;
-  } else {  // '\r\n'
-    Str crlf = Str::from_latin1(*readnl_);
-    std::size_t hit = line.find(crlf, start);
-    if (hit != Str::npos) return hit + 2;
-    // A '\r' in the last position may begin a '\r\n' in the next chunk.
-    std::size_t last_start = std::max(start, end - 1);
-    std::size_t cr = line.find(U'\r', last_start);
-    consumed = (cr == Str::npos ? end : cr) - start;
-    return std::nullopt;
-  }
-  consumed = end - start;
-  return std::nullopt;
-}
-
 Str TextIOWrapper::readline(std::int64_t limit) {
   check_closed_text();
   write_flush();
@@ -434,7 +397,7 @@ Str TextIOWrapper::readline(std::int64_t limit) {
       remaining.reset();
     }
     std::size_t consumed = 0;
-    if (auto ending = find_line_ending(*line, start, consumed)) {
+    if (auto ending = newline_.line_end(*line, start, line->size(), consumed)) {
       end_pos = *ending;
       if (limit >= 0 && static_cast<std::int64_t>(end_pos - start) + chunked >= limit) {
         end_pos = start + static_cast<std::size_t>(limit - chunked);
@@ -504,13 +467,14 @@ TextCookie TextIOWrapper::tell_cookie() {
   };
   try {
     // A quick guess from the bytes-per-character ratio, backing off until it is safe.
-    auto skip_bytes = std::min(
-        static_cast<std::int64_t>(b2cratio_ * static_cast<double>(chars_to_skip)),
-        static_cast<std::int64_t>(next_input.size()));
+    auto skip_bytes =
+        std::min(static_cast<std::int64_t>(b2cratio_ * static_cast<double>(chars_to_skip)),
+                 static_cast<std::int64_t>(next_input.size()));
     std::int64_t skip_back = 1;
     while (skip_bytes > 0) {
       set_decoder_state(cookie);
-      std::int64_t n = decoded_length(next_input.span().first(static_cast<std::size_t>(skip_bytes)));
+      std::int64_t n =
+          decoded_length(next_input.span().first(static_cast<std::size_t>(skip_bytes)));
       if (n <= chars_to_skip) {
         codecs::DecoderState state = decoder_->getstate();
         if (state.buffer.empty()) {
@@ -622,7 +586,8 @@ TextCookie TextIOWrapper::seek_to(const TextCookie& cookie) {
     snapshot_ = Snapshot{cookie.dec_flags, *input};
     decoded_ = decoder_->decode(input->span(), cookie.need_eof);
     has_decoded_ = true;
-    if (decoded_.size() < cookie.chars_to_skip) throw OSError("can't restore logical file position");
+    if (decoded_.size() < cookie.chars_to_skip)
+      throw OSError("can't restore logical file position");
     decoded_used_ = cookie.chars_to_skip;
   } else {
     snapshot_ = Snapshot{cookie.dec_flags, Bytes()};
@@ -655,7 +620,7 @@ void TextIOWrapper::reconfigure(const Reconfigure& changes) {
   const bool write_through = changes.write_through.value_or(write_through_);
   flush();
   b2cratio_ = 0;
-  if (changes.newline) set_newline(*changes.newline);
+  if (changes.newline) newline_ = NewlineMode(*changes.newline);
   if (changes.encoding || changes.errors || changes.newline) {
     std::string encoding = encoding_;
     std::string errors = changes.errors.value_or(errors_);
