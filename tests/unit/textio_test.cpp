@@ -288,3 +288,30 @@ TEST_CASE("TextIOWrapper over a BytesIO: the locale's encoding, no name") {
   auto buffer = f->detach();
   CHECK(raises([&] { f->read(); }) == "ValueError: underlying buffer has been detached");
 }
+
+TEST_CASE("IncrementalNewlineDecoder holds back '\\r' and records the line endings") {
+  // d = io.IncrementalNewlineDecoder(codecs.getincrementaldecoder('utf-8')(), translate=True)
+  io::IncrementalNewlineDecoder d(codecs::lookup("utf-8").incremental_decoder("strict"), true);
+  auto feed = [&](std::string_view bytes, bool final = false) {
+    return text(d.decode(iotest::bytes(bytes), final));
+  };
+  CHECK(feed("a\r") == "a");
+  CHECK(d.getstate() == codecs::DecoderState{buffer::Bytes(), 1});
+  CHECK(d.newlines().empty());
+  CHECK(feed("\nb\xe2\x82") == "\nb");
+  CHECK(d.getstate() == codecs::DecoderState{buffer::Bytes::from("\xe2\x82"), 0});
+  CHECK(d.newlines() == io::Newlines{"\r\n"});
+  CHECK(feed("\xac\rc\n") == "\xe2\x82\xac\nc\n");
+  CHECK(d.newlines() == io::Newlines{"\r", "\n", "\r\n"});
+  CHECK(feed("", true).empty());
+  d.setstate({buffer::Bytes::from("\xe2"), 3});  // pending '\r' over a decoder holding 0xE2
+  CHECK(feed("\x82\xac", true) == "\n\xe2\x82\xac");
+
+  // decoder=None, translate=False: str in, str out; bytes are refused.
+  io::IncrementalNewlineDecoder none(nullptr, false);
+  CHECK(text(none.decode_text(u8("x\r"))) == "x");
+  CHECK(text(none.decode_text(Str(), true)) == "\r");
+  CHECK(none.newlines() == io::Newlines{"\r"});
+  CHECK(raises([&] { none.decode(iotest::bytes("x")); }) ==
+        "TypeError: decoder should return a string result, not 'bytes'");
+}
