@@ -190,16 +190,8 @@ BL_AVX512_INLINE Validation summary(const Scan512& scan) {
 // As the AVX2 validator does: the portable one goes on from the start of the sequence that
 // contains the last accepted byte.
 BL_AVX512 Validation finish_scan(Scan512 scan, const std::uint8_t* data, std::size_t n) {
-  std::size_t start = scan.position;
-  if (start > 0 && data[start - 1] >= 0x80) {
-    --start;
-    while (start > 0 && is_continuation(data[start])) --start;
-  }
-  std::size_t code_points = scan.code_points;
-  for (std::size_t i = start; i < scan.position; ++i)
-    if (!is_continuation(data[i])) --code_points;
-  std::uint8_t largest = 0;
-  for (std::size_t i = scan.committed; i < start; ++i) largest = std::max(largest, data[i]);
+  const auto [start, code_points, largest] =
+      hand_over(data, scan.position, scan.committed, scan.code_points);
   const Validation before = {
       .valid = start,
       .code_points = code_points,

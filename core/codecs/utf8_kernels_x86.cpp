@@ -344,17 +344,8 @@ BL_AVX2_INLINE void skip_ascii(Avx2Scan& scan, const std::uint8_t* data, std::si
 // The exact result: the portable validator goes on from the start of the sequence that
 // contains the last byte the vector loop accepted (it may be cut off or be where the error is).
 BL_AVX2 Validation finish_scan(Avx2Scan scan, const std::uint8_t* data, std::size_t n) {
-  std::size_t start = scan.position;
-  if (start > 0 && data[start - 1] >= 0x80) {
-    --start;
-    while (start > 0 && is_continuation(data[start])) --start;
-  }
-  std::size_t code_points = scan.code_points;
-  for (std::size_t i = start; i < scan.position; ++i)
-    if (!is_continuation(data[i])) --code_points;
-  // The largest byte of [committed, start): of max_last's bytes, only the ones before start.
-  std::uint8_t largest = 0;
-  for (std::size_t i = scan.committed; i < start; ++i) largest = std::max(largest, data[i]);
+  const auto [start, code_points, largest] =
+      hand_over(data, scan.position, scan.committed, scan.code_points);
   const Validation before = {
       .valid = start,
       .code_points = code_points,

@@ -2,10 +2,37 @@
 // utf8_kernels_avx512.cpp), computed at compile time from what they mean.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
+#include "codecs/utf8_kernels_impl.hpp"
+
 namespace bl::codecs::utf8::x86 {
+
+// Where the portable validator takes over from a vector scan that stopped at `position`: the
+// start of the sequence holding the last accepted byte (it may be cut off, or be where the
+// error is), the code points before that start, and the largest byte of [committed, start),
+// the stretch the scan's running maximum does not cover.
+struct Handover {
+  std::size_t start;
+  std::size_t code_points;
+  std::uint8_t largest;
+};
+inline Handover hand_over(const std::uint8_t* data, std::size_t position, std::size_t committed,
+                          std::size_t code_points) {
+  std::size_t start = position;
+  if (start > 0 && data[start - 1] >= 0x80) {
+    --start;
+    while (start > 0 && is_continuation(data[start])) --start;
+  }
+  for (std::size_t i = start; i < position; ++i)
+    if (!is_continuation(data[i])) --code_points;
+  std::uint8_t largest = 0;
+  for (std::size_t i = committed; i < start; ++i) largest = std::max(largest, data[i]);
+  return {start, code_points, largest};
+}
 
 // For an 8-bit mask, the positions of its set bits in ascending order, padded with 0x80 (which
 // a byte shuffle turns into a zero byte; a lane permutation only reads the low three bits).
