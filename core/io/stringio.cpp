@@ -60,8 +60,7 @@ std::int64_t StringIO::write(const Str& text) {
 Str StringIO::read(std::int64_t n) {
   check_open();
   std::size_t available = pos_ < text_.size() ? text_.size() - pos_ : 0;
-  std::size_t count =
-      n < 0 || static_cast<std::size_t>(n) > available ? available : static_cast<std::size_t>(n);
+  const std::size_t count = at_most(n, available);
   Str out = text_.slice(pos_, pos_ + count);
   pos_ += count;
   return out;
@@ -73,9 +72,7 @@ Str StringIO::readline(std::int64_t limit) {
   check_open();
   if (pos_ >= text_.size()) return Str();
   const std::size_t available = text_.size() - pos_;
-  const std::size_t end = pos_ + (limit < 0 || static_cast<std::size_t>(limit) > available
-                                      ? available
-                                      : static_cast<std::size_t>(limit));
+  const std::size_t end = pos_ + at_most(limit, available);
   std::size_t consumed = 0;
   const std::size_t line_end = newline_.line_end(text_, pos_, end, consumed).value_or(end);
   Str line = text_.slice(pos_, line_end);

@@ -24,6 +24,12 @@ using codecs::Str;
 using Newlines = std::vector<std::string>;
 std::string repr(const Newlines& newlines);
 
+// How many of `available` characters a read(n) or readline(n) takes: n, or all of them when n
+// is negative (Python's None or -1) or larger.
+inline std::size_t at_most(std::int64_t n, std::size_t available) {
+  return n < 0 || static_cast<std::size_t>(n) > available ? available : static_cast<std::size_t>(n);
+}
+
 // The `newline` argument of TextIOWrapper and StringIO and what it means for lines.
 struct NewlineMode {
   std::optional<std::string> newline;  // as given: None, '', '\n', '\r' or '\r\n'

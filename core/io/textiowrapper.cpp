@@ -295,8 +295,7 @@ void TextIOWrapper::clear_decoded() {
 Str TextIOWrapper::take_decoded(std::int64_t n) {
   if (!has_decoded_) return Str();
   const std::size_t available = decoded_.size() - decoded_used_;
-  std::size_t count =
-      n < 0 || static_cast<std::size_t>(n) > available ? available : static_cast<std::size_t>(n);
+  const std::size_t count = at_most(n, available);
   Str chars = decoded_.slice(decoded_used_, decoded_used_ + count);
   decoded_used_ += count;
   return chars;
