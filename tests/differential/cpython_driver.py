@@ -22,6 +22,10 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import cpython_ops_memoryview  # noqa: E402
+import cpython_ops_mmap  # noqa: E402
+import cpython_ops_oslib  # noqa: E402
+import cpython_ops_tempfile  # noqa: E402
 import stracenorm  # noqa: E402
 
 _ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -155,6 +159,10 @@ def conv(v, st=None):
             return bytearray.fromhex(v["bytearray_hex"])
         if "memoryview" in v:
             return memoryview(bytearray(v["memoryview"]))
+        if "slice" in v:
+            return slice(*conv(v["slice"], st))
+        if "tuple" in v:
+            return tuple(conv(v["tuple"], st))
         raise ValueError(f"bad value {v!r}")
     if isinstance(v, list):
         return [conv(x, st) for x in v]
@@ -342,8 +350,25 @@ def run_op(step, st, out):
         if res is not None:
             st.fixed_fds += res[1]
             out["r"] = encode(res[2], st)
+    elif op == "getitem":
+        out["r"] = encode(st.get(step["h"])[conv(step["key"], st)], st)
+    elif op == "setitem":
+        st.get(step["h"])[conv(step["key"], st)] = conv(step["value"], st)
+        out["r"] = None
+    elif op == "len":
+        out["r"] = len(st.get(step["h"]))
+    elif op in LIB_OPS:
+        LIB_OPS[op](step, st, out)
     else:
         raise ValueError(f"unknown op {op!r}")
+
+
+# The lib layer's ops, one module per area: ops(driver) returns a dict from op name to
+# fn(step, st, out), which sets out["r"] (FORMAT.md); `driver` is this module, for conv and
+# encode.
+LIB_OPS = {}
+for _module in (cpython_ops_memoryview, cpython_ops_mmap, cpython_ops_tempfile, cpython_ops_oslib):
+    LIB_OPS.update(_module.ops(sys.modules[__name__]))
 
 
 def run_call(step, st, out):
@@ -403,9 +428,11 @@ def cleanup(st, wdir, workroot):
                 pass
     for h in st.order:
         o = st.handles.get(h)
-        if o is not None and hasattr(o, "close"):
+        # close() of streams and mmaps; TemporaryDirectory has cleanup() instead.
+        end = getattr(o, "close", None) or getattr(o, "cleanup", None)
+        if end is not None:
             try:
-                o.close()
+                end()
             except BaseException:  # noqa: BLE001
                 pass
     st.handles.clear()

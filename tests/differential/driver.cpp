@@ -152,11 +152,10 @@ void cleanup(ScriptState& st, os::Kernel& inner) {
     if (auto* v = std::get_if<std::shared_ptr<buffer::MemoryView>>(&st.handles[h])) (*v)->release();
   }
   for (const auto& h : st.order) {
-    if (auto* io = std::get_if<std::shared_ptr<io::IOBase>>(&st.handles[h])) {
-      try {
-        (*io)->close();
-      } catch (...) {
-      }
+    try {
+      if (auto* io = std::get_if<std::shared_ptr<io::IOBase>>(&st.handles[h])) (*io)->close();
+      if (auto* lib = std::get_if<std::shared_ptr<LibObject>>(&st.handles[h])) (*lib)->cleanup();
+    } catch (...) {
     }
   }
   st.handles.clear();

@@ -31,8 +31,14 @@ namespace bl::diff {
 
 using json = nlohmann::ordered_json;
 
-// A script's named object: an io stream, or a memoryview (BytesIO.getbuffer()).
-using Object = std::variant<std::shared_ptr<io::IOBase>, std::shared_ptr<buffer::MemoryView>>;
+class LibObject;
+class ScriptState;
+class Arg;
+
+// A script's named object: an io stream, a memoryview, or an object of the lib layer (mmap,
+// tempfile's wrappers, ...).
+using Object = std::variant<std::shared_ptr<io::IOBase>, std::shared_ptr<buffer::MemoryView>,
+                            std::shared_ptr<LibObject>>;
 
 // Something the driver does not model (an op, method or argument shape): reported as an
 // exception so the divergence is visible, never skipped.
@@ -62,6 +68,31 @@ class ScriptState {
  private:
   std::map<std::int64_t, std::string> fds_;
 };
+
+// An object of the lib layer answers the steps on it itself: each kind lives in its own
+// driver_*.cpp file. The defaults raise what Python raises for an object without the
+// operation.
+class LibObject {
+ public:
+  virtual ~LibObject() = default;
+  virtual std::string type_name() const = 0;  // type(obj).__name__
+  virtual std::string repr(ScriptState& st) = 0;
+  // getattr(obj, m)(*args, **kw); an object result goes to `returned`, for "as".
+  virtual json call(ScriptState& st, std::string_view m, const std::vector<Arg>& args,
+                    const json& kw, std::optional<Object>& returned) = 0;
+  virtual json get(ScriptState& st, const std::string& attr);
+  virtual json getitem(ScriptState& st, const json& key);
+  virtual void setitem(ScriptState& st, const json& key, const Arg& value);
+  virtual json len(ScriptState& st);
+  virtual json next(ScriptState& st);
+  virtual json enter(ScriptState& st);
+  virtual json exit(ScriptState& st);
+  // The driver's end-of-script cleanup (close(), TemporaryDirectory.cleanup()); errors ignored.
+  virtual void cleanup() {}
+};
+
+// AttributeError: 'type' object has no attribute 'attribute'
+[[noreturn]] void no_attribute(std::string_view type, std::string_view attribute);
 
 // --- values (driver_values.cpp) --------------------------------------------------------------
 
@@ -146,6 +177,19 @@ void set_attribute(const Object& object, const std::string& attr, const json& va
 // An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2, os.pipe2 + os.dup2,
 // fill/drain/close of a fixed descriptor; the step's "r".
 json run_os(const json& step, ScriptState& st);
+
+// --- the lib layer's ops (driver_lib.cpp dispatches to driver_mmap.cpp, driver_tempfile.cpp,
+// driver_oslib.cpp) ------------------------------------------------------------------------
+
+// A step whose op belongs to the lib layer: its "r", or nullopt when no lib op has that name.
+std::optional<json> run_lib_op(const json& step, ScriptState& st, json& out);
+std::optional<json> run_mmap_op(const json& step, ScriptState& st, json& out);
+std::optional<json> run_tempfile_op(const json& step, ScriptState& st, json& out);
+std::optional<json> run_oslib_op(const json& step, ScriptState& st, json& out);
+
+// The memoryview steps of driver_memoryview.cpp: memoryview(obj) of a value or handle, and
+// indexing, comparison and hashing of a memoryview handle.
+std::optional<json> run_memoryview_op(const json& step, ScriptState& st, json& out);
 
 // --- system calls (driver_trace.cpp) ---------------------------------------------------------
 

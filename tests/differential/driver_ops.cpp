@@ -37,11 +37,6 @@ bool is_raw(Kind k) { return k == Kind::fileio || k == Kind::shortraw; }
 bool is_buffered(Kind k) { return k == Kind::reader || k == Kind::writer || k == Kind::random; }
 bool is_buffered_base(Kind k) { return is_buffered(k) || k == Kind::rwpair || k == Kind::bytesio; }
 
-[[noreturn]] void no_attribute(std::string_view type, std::string_view attribute) {
-  throw AttributeError("'" + std::string(type) + "' object has no attribute '" +
-                       std::string(attribute) + "'");
-}
-
 // Methods of IOBase that every stream class has.
 const std::set<std::string_view> kCommonMethods = {
     "seek",     "tell",   "truncate", "flush",    "close",     "seekable",  "readable",
@@ -283,9 +278,15 @@ json run_call(const json& step, ScriptState& st, json& out) {
   Call c{st, io, io ? kind_of(*io) : Kind::other, m, args, kw, std::nullopt};
   json r;
   try {
-    if (!io && !kw.empty())
-      throw DriverError("driver: keyword arguments to memoryview methods are not supported");
-    r = io ? call_io(c) : call_view(c, std::get<ViewPtr>(object));
+    if (auto* lib = std::get_if<std::shared_ptr<LibObject>>(&object)) {
+      r = (*lib)->call(st, m, args, kw, c.returned);
+    } else if (io) {
+      r = call_io(c);
+    } else {
+      if (!kw.empty())
+        throw DriverError("driver: keyword arguments to memoryview methods are not supported");
+      r = call_view(c, std::get<ViewPtr>(object));
+    }
   } catch (...) {
     if (bufarg) out["buf"] = to_hex(bufarg->bytes());
     throw;
@@ -296,6 +297,24 @@ json run_call(const json& step, ScriptState& st, json& out) {
     st.put(step["as"].get<std::string>(), *c.returned);
   }
   return r;
+}
+
+// A generic step on a lib object (FORMAT.md: get, set, repr, next, enter, exit, getitem,
+// setitem, len).
+json run_lib_object_op(const std::string& op, const json& step, LibObject& obj, ScriptState& st) {
+  if (op == "get") return obj.get(st, step.at("attr").get<std::string>());
+  if (op == "repr") return obj.repr(st);
+  if (op == "next") return obj.next(st);
+  if (op == "enter") return obj.enter(st);
+  if (op == "exit") return obj.exit(st);
+  if (op == "getitem") return obj.getitem(st, resolve_refs(step.at("key"), st));
+  if (op == "setitem") {
+    obj.setitem(st, resolve_refs(step.at("key"), st), Arg(resolve_refs(step.at("value"), st)));
+    return nullptr;
+  }
+  if (op == "len") return obj.len(st);
+  if (op == "release") no_attribute(obj.type_name(), "release");
+  throw DriverError("driver: op '" + op + "' on a " + obj.type_name() + " is not supported");
 }
 
 json run_op(const json& step, ScriptState& st, json& out) {
@@ -315,7 +334,12 @@ json run_op(const json& step, ScriptState& st, json& out) {
   if (op == "os") {
     return run_os(step, st);
   }
+  if (auto r = run_memoryview_op(step, st, out)) return *r;
+  if (auto r = run_lib_op(step, st, out)) return *r;
   const Object& object = st.get(step.at("h").get<std::string>());
+  if (const auto* lib = std::get_if<std::shared_ptr<LibObject>>(&object)) {
+    return run_lib_object_op(op, step, **lib, st);
+  }
   if (op == "get") return get_attribute(st, object, step.at("attr").get<std::string>());
   if (op == "set") {
     set_attribute(object, step.at("attr").get<std::string>(), resolve_refs(step.at("value"), st));

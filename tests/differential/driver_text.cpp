@@ -18,11 +18,6 @@ using TextPtr = std::shared_ptr<io::TextIOBase>;
 
 bool is_surrogate(char32_t c) { return c >= 0xD800 && c <= 0xDFFF; }
 
-[[noreturn]] void no_attribute(std::string_view type, std::string_view attribute) {
-  throw AttributeError("'" + std::string(type) + "' object has no attribute '" +
-                       std::string(attribute) + "'");
-}
-
 // keyword -> value, rejecting names the Python signature does not have.
 std::map<std::string, json> bind_keywords(const json& kw, const std::set<std::string>& names,
                                           std::string_view fn) {

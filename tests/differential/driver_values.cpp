@@ -56,6 +56,8 @@ std::string ScriptState::repr_of(const Object& object) {
   std::string text;
   if (const auto* io = std::get_if<std::shared_ptr<io::IOBase>>(&object)) {
     text = (*io)->repr();
+  } else if (const auto* lib = std::get_if<std::shared_ptr<LibObject>>(&object)) {
+    text = (*lib)->repr(*this);
   } else {
     text = std::get<std::shared_ptr<buffer::MemoryView>>(object)->released() ? "<released memory>"
                                                                              : "<memory>";

@@ -1,0 +1,1 @@
+// Python's os module over a Kernel (os.hpp).
