@@ -486,7 +486,7 @@ def run_script(si, script, workroot, emit, tag=False):
     if tag:
         results[-1]["_si"] = si
     cleanup(st, wdir, workroot)
-    emit(results)
+    emit(results, wdir)
 
 
 def run_child(scripts_path, results_path, workroot, tag=False):
@@ -501,8 +501,10 @@ def run_child(scripts_path, results_path, workroot, tag=False):
     # which would otherwise scan them all each time (quadratic in the number of scripts).
     gc.freeze()
     with open(results_path, "w", encoding="utf-8") as out:
-        def emit(results):
-            out.write("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in results))
+        def emit(results, wdir):
+            # FORMAT.md: the work directory's absolute path is written "<wdir>".
+            out.write("".join(json.dumps(r, separators=(",", ":")).replace(wdir, "<wdir>") + "\n"
+                              for r in results))
         for si, script in enumerate(scripts):
             run_script(si, script, workroot, emit, tag)
     os.chdir("/")

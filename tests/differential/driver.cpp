@@ -218,7 +218,7 @@ class Runner {
         for (auto& [key, value] : result.items()) record[key] = value;
         st.results.push_back(std::move(result));
         record["sys"] = normalizer.normalize(recorder.syscalls());
-        lines += dump(record);
+        lines += without_wdir(dump(record), wdir);
       }
       recorder.clear();
       lines += dump(json{{"script", name}, {"end", true}, {"files", sorted_files(inner, wdir)}});
@@ -233,6 +233,14 @@ class Runner {
  private:
   static std::string dump(const json& j) {
     return j.dump(-1, ' ', true, json::error_handler_t::replace) + "\n";
+  }
+  // FORMAT.md: the absolute path of the work directory (os.path.abspath, tempfile.mkstemp) is
+  // written "<wdir>".
+  static std::string without_wdir(std::string line, const std::string& wdir) {
+    for (auto at = line.find(wdir); at != std::string::npos; at = line.find(wdir, at)) {
+      line.replace(at, wdir.size(), "<wdir>");
+    }
+    return line;
   }
 
   Options options_;

@@ -22,6 +22,7 @@ import glob
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
+import generate_lib  # noqa: E402
 import generate_text  # noqa: E402
 import stracenorm  # noqa: E402
 
@@ -76,11 +78,24 @@ def write_jsonl(path, items):
             f.write(json.dumps(it, separators=(",", ":")) + "\n")
 
 
+# tempfile's random names: "tmp" (scripts only use prefixes that end so) and 8 characters.
+_TEMP_NAME = re.compile(r"tmp[a-z0-9_]{8}")
+
+
+def number_temp_names(line, names):
+    """line with each random temporary name replaced by tmp<N>, N counting the script's
+    distinct names in order of first appearance (`names`: the script's name -> N so far)."""
+    def sub(m):
+        return "tmp<%d>" % names.setdefault(m.group(0), len(names))
+    return _TEMP_NAME.sub(sub, line)
+
+
 def read_results(path):
     """{script name: {"steps": {i: result}, "end": result or None}}"""
     out = {}
     if not os.path.exists(path):
         return out
+    temp_names = {}
     with open(path, "r", encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.strip()
@@ -88,6 +103,8 @@ def read_results(path):
                 continue
             try:
                 r = json.loads(line)
+                line_names = temp_names.setdefault(r.get("script"), {})
+                r = json.loads(number_temp_names(line, line_names))
             except json.JSONDecodeError:
                 continue  # a truncated last line from a crashed driver
             e = out.setdefault(r.get("script"), {"steps": {}, "end": None})
@@ -417,6 +434,8 @@ def main(argv):
     ap.add_argument("--seeds", help="START:COUNT of generated scripts")
     ap.add_argument("--pipe-seeds", help="START:COUNT of generated pipe scripts")
     ap.add_argument("--text-seeds", help="START:COUNT of generated text scripts")
+    ap.add_argument("--lib-seeds", help="START:COUNT of generated lib-layer scripts "
+                                         "(memoryview, mmap, tempfile, shutil, os)")
     ap.add_argument("--cases", nargs="*", default=None, help="case files or directories")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--minimize", dest="minimize", action="store_true", default=None)
@@ -438,7 +457,8 @@ def main(argv):
 
     scripts = []
     if (args.cases is None and args.seeds is None and args.soak is None
-            and args.pipe_seeds is None and args.text_seeds is None):
+            and args.pipe_seeds is None and args.text_seeds is None
+            and args.lib_seeds is None):
         args.cases = [os.path.join(HERE, "cases")]
         args.seeds = "0:500"
         args.text_seeds = "0:500"
@@ -459,6 +479,9 @@ def main(argv):
     if args.text_seeds:
         start, count = parse_seeds(args.text_seeds)
         scripts += [generate_text.generate_text(s) for s in range(start, start + count)]
+    if args.lib_seeds:
+        start, count = parse_seeds(args.lib_seeds)
+        scripts += [s for s in map(generate_lib.generate_lib, range(start, start + count)) if s]
     scripts = unique_names(scripts)
 
     if args.keep:

@@ -1,0 +1,6 @@
+"""Random differential scripts for mmap (FORMAT.md)."""
+
+
+def generate(seed):
+    """The script of `seed` (name "lib-mmap-<seed>"), or None."""
+    return None
