@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,9 +48,17 @@ struct UninitializedAllocator : std::allocator<T> {
 using ByteVector = std::vector<std::byte, UninitializedAllocator<std::byte>>;
 
 // The memory of an exporter and the number of buffer views currently holding it.
+//
+// Most exporters own their bytes in `data`. An exporter whose memory lives elsewhere (an
+// mmap's pages) sets `external` to it and `keeper` to what keeps it alive, so that a view
+// outliving the exporter object still points at mapped memory.
 struct Storage {
   ByteVector data;
   std::size_t exports = 0;
+  std::optional<MutableByteSpan> external;
+  std::shared_ptr<void> keeper;
+
+  MutableByteSpan bytes() { return external ? *external : MutableByteSpan(data); }
 };
 
 // Python `bytes`.

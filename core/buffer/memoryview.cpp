@@ -17,7 +17,7 @@ std::shared_ptr<Storage> storage_or_empty(const std::shared_ptr<Storage>& storag
 }  // namespace
 
 MemoryView::MemoryView(std::shared_ptr<Storage> storage, bool readonly)
-    : storage_(storage_or_empty(storage)), length_(storage_->data.size()), readonly_(readonly) {
+    : storage_(storage_or_empty(storage)), length_(storage_->bytes().size()), readonly_(readonly) {
   ++storage_->exports;
 }
 
@@ -81,13 +81,13 @@ bool MemoryView::readonly() const {
 
 ByteSpan MemoryView::span() const {
   check_released();
-  return ByteSpan(storage_->data).subspan(offset_, length_);
+  return ByteSpan(storage_->bytes()).subspan(offset_, length_);
 }
 
 MutableByteSpan MemoryView::mutable_span() const {
   check_released();
   if (readonly_) throw TypeError("cannot modify read-only memory");
-  return MutableByteSpan(storage_->data).subspan(offset_, length_);
+  return storage_->bytes().subspan(offset_, length_);
 }
 
 MemoryView MemoryView::slice(std::int64_t start, std::int64_t stop) const {
