@@ -28,6 +28,8 @@ inline constexpr int DIRECTORY = 0200000;
 inline constexpr int NOFOLLOW = 0400000;
 inline constexpr int CLOEXEC = 02000000;
 inline constexpr int SYNC = 04010000;  // includes DSYNC, as on Linux
+// An unnamed file in the directory `path` names; includes DIRECTORY's bit, as on Linux.
+inline constexpr int TMPFILE = 020200000;
 }  // namespace O
 
 // lseek(2) whence values, as Python's os.SEEK_*.

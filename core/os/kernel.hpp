@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,6 +80,9 @@ class Kernel {
   // fsync: the file's data and metadata reach storage. fdatasync: its data (and size).
   virtual Result<void> fsync(Fd fd) = 0;
   virtual Result<void> fdatasync(Fd fd) = 0;
+  // chmod / fchmod: sets a file's permission bits (mode & 07777), as os.chmod.
+  virtual Result<void> chmod(std::string_view path, std::uint32_t mode) = 0;
+  virtual Result<void> fchmod(Fd fd, std::uint32_t mode) = 0;
   // ioctl(fd, TCGETS): true for a terminal, false (ENOTTY) otherwise.
   virtual Result<bool> isatty(Fd fd) = 0;
   // ioctl(fd, FIOCLEX / FIONCLEX): the close-on-exec flag, as os.set_inheritable.
@@ -126,6 +130,14 @@ class Kernel {
   // copy_file_range(in, off_in, out, off_out, length, 0): offsets as sendfile's, on both sides.
   virtual Result<std::size_t> copy_file_range(Fd in_fd, std::int64_t* in_offset, Fd out_fd,
                                               std::int64_t* out_offset, std::size_t length) = 0;
+
+  // --- the process's world ---------------------------------------------------------------
+  // getrandom(buffer, GRND_NONBLOCK): random bytes, as os.urandom. SimKernel's come from its
+  // seeded generator, so that a run (tempfile's names included) is reproducible.
+  virtual Result<std::size_t> getrandom(std::span<std::byte> buffer) = 0;
+  // The environment variable `name` of the process (not a system call: the environment the
+  // process was started with). SimKernel's is SimOptions::environ.
+  virtual std::optional<std::string> getenv(std::string_view name) = 0;
 
   // --- time -----------------------------------------------------------------------------
   // clock_gettime in nanoseconds. SimKernel's clocks are simulated and move only by the

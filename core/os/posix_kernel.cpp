@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -48,7 +49,9 @@ constexpr FlagPair kOpenFlags[] = {{O::CREAT, O_CREAT},         {O::EXCL, O_EXCL
                                    {O::DSYNC, O_DSYNC},         {O::SYNC, O_SYNC},
                                    {O::DIRECT, O_DIRECT},       {O::LARGEFILE, kHostLargefile},
                                    {O::DIRECTORY, O_DIRECTORY}, {O::NOFOLLOW, O_NOFOLLOW},
-                                   {O::CLOEXEC, O_CLOEXEC}};
+                                   {O::CLOEXEC, O_CLOEXEC},
+                                   // O_TMPFILE's own bit (its O_DIRECTORY bit is the row above)
+                                   {O::TMPFILE & ~O::DIRECTORY, O_TMPFILE & ~O_DIRECTORY}};
 
 constexpr FlagPair kProtFlags[] = {
     {PROT::READ, PROT_READ}, {PROT::WRITE, PROT_WRITE}, {PROT::EXEC, PROT_EXEC}};
@@ -315,6 +318,26 @@ Result<void> PosixKernel::fsync(Fd fd) {
 
 Result<void> PosixKernel::fdatasync(Fd fd) {
   return done(retry([&] { return ::fdatasync(fd); }));
+}
+
+Result<void> PosixKernel::chmod(std::string_view path, std::uint32_t mode) {
+  if (has_nul(path)) return Errno::einval;
+  return done(retry([&] { return ::chmod(std::string(path).c_str(), mode & 07777); }));
+}
+
+Result<void> PosixKernel::fchmod(Fd fd, std::uint32_t mode) {
+  return done(retry([&] { return ::fchmod(fd, mode & 07777); }));
+}
+
+Result<std::size_t> PosixKernel::getrandom(std::span<std::byte> buffer) {
+  return cast<std::size_t>(
+      retry([&] { return ::getrandom(buffer.data(), buffer.size(), GRND_NONBLOCK); }));
+}
+
+std::optional<std::string> PosixKernel::getenv(std::string_view name) {
+  const char* value = ::getenv(std::string(name).c_str());
+  if (!value) return std::nullopt;
+  return std::string(value);
 }
 
 // ioctl(TCGETS), which is what isatty(3) asks; ENOTTY (and EINVAL, which some drivers give)

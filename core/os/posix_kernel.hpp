@@ -28,6 +28,8 @@ class PosixKernel final : public Kernel {
   Result<void> ftruncate(Fd fd, std::int64_t length) override;
   Result<void> fsync(Fd fd) override;
   Result<void> fdatasync(Fd fd) override;
+  Result<void> chmod(std::string_view path, std::uint32_t mode) override;
+  Result<void> fchmod(Fd fd, std::uint32_t mode) override;
   Result<bool> isatty(Fd fd) override;
   Result<void> set_inheritable(Fd fd, bool inheritable) override;
   Result<bool> get_inheritable(Fd fd) override;
@@ -56,6 +58,9 @@ class PosixKernel final : public Kernel {
                                std::size_t count) override;
   Result<std::size_t> copy_file_range(Fd in_fd, std::int64_t* in_offset, Fd out_fd,
                                       std::int64_t* out_offset, std::size_t length) override;
+
+  Result<std::size_t> getrandom(std::span<std::byte> buffer) override;
+  std::optional<std::string> getenv(std::string_view name) override;
 
   std::int64_t clock_gettime(Clock clock) override;
   void nanosleep(std::int64_t nanoseconds) override;

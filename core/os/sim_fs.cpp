@@ -153,6 +153,12 @@ Result<InodePtr> Filesystem::make_inode(std::uint32_t mode, std::int64_t now_ns)
   return node;
 }
 
+Result<InodePtr> Filesystem::make_unnamed_inode(std::uint32_t mode, std::int64_t now_ns) {
+  auto made = make_inode(mode, now_ns);
+  if (made.ok()) forget_if_unnamed(*made.value());
+  return made;
+}
+
 InodePtr Filesystem::make_anonymous_inode(std::uint32_t mode, std::int64_t now_ns) {
   auto node = std::make_shared<Inode>();
   node->ino = next_ino_++;

@@ -144,6 +144,9 @@ class Filesystem {
 
   // A new inode of the given type; ENOSPC past the inode limit.
   Result<InodePtr> make_inode(std::uint32_t mode, std::int64_t now_ns);
+  // An O_TMPFILE file: counted against the inode limit when made, then held only by its
+  // descriptors.
+  Result<InodePtr> make_unnamed_inode(std::uint32_t mode, std::int64_t now_ns);
   // An inode no directory can name (a pipe's): not counted, never collected by crash().
   InodePtr make_anonymous_inode(std::uint32_t mode, std::int64_t now_ns);
   // Entry changes in the cache (not durable until the directory is fsynced).

@@ -10,6 +10,7 @@ namespace bl::os {
 namespace {
 
 constexpr std::uint32_t kUmask = 022;
+constexpr int kTmpfileBit = O::TMPFILE & ~O::DIRECTORY;  // Linux's __O_TMPFILE
 constexpr std::int64_t kDirectAlign = 512;  // logical block size O_DIRECT must respect
 constexpr std::uint64_t kDevice = 0x803;    // st_dev of the simulated disk (8:3)
 // Status flags F_GETFL reports; O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC and O_CLOEXEC are not.
@@ -158,7 +159,16 @@ Result<std::shared_ptr<SimKernel::OpenFile>> SimKernel::open_file(std::string_vi
   if (trailing_slash && (flags & O::CREAT)) return Errno::eisdir;
   if (trailing_slash && node && !node->is_dir()) return Errno::enotdir;
   int access = flags & O::ACCMODE;
-  if (!node) {
+  if (flags & kTmpfileBit) {
+    // An unnamed regular file on the directory's file system: gone when its last descriptor
+    // closes (and at a crash), as no directory names it.
+    if (!node) return Errno::enoent;
+    if (!node->is_dir()) return Errno::enotdir;
+    if (node->removed) return Errno::enoent;
+    auto made = fs_.make_unnamed_inode(S::IFREG | (mode & 07777 & ~kUmask), clock_now());
+    if (!made.ok()) return made.error();
+    node = made.value();
+  } else if (!node) {
     if (!(flags & O::CREAT)) return Errno::enoent;
     if (parent->removed) return Errno::enoent;
     auto made = fs_.make_inode(S::IFREG | (mode & 07777 & ~kUmask), clock_now());
@@ -188,6 +198,11 @@ Result<Fd> SimKernel::open(std::string_view path, int flags, std::uint32_t mode)
   // Since Linux 6.4, O_CREAT | O_DIRECTORY is refused outright, before the path is looked at
   // (it used to create a regular file).
   if ((flags & O::CREAT) && (flags & O::DIRECTORY)) return Errno::einval;
+  // O_TMPFILE needs its O_DIRECTORY bit and write access.
+  if ((flags & kTmpfileBit) &&
+      ((flags & O::TMPFILE) != O::TMPFILE || (flags & O::ACCMODE) == O::RDONLY)) {
+    return Errno::einval;
+  }
   // Linux reserves the descriptor before it looks up or creates anything.
   auto probe = install(nullptr, false);
   if (!probe.ok()) return probe.error();
@@ -579,6 +594,42 @@ Result<void> SimKernel::ftruncate(Fd fd, std::int64_t length) {
   if (length > kMaxFileSize || length > options_.max_bytes) return Errno::efbig;
   if (auto r = fs_.resize(*f.inode, length, clock_now()); !r.ok()) return Errno::efbig;
   return {};
+}
+
+Result<void> SimKernel::chmod(std::string_view path, std::uint32_t mode) {
+  Call call(*this);
+  auto found = fs_.lookup(path, cwd_);
+  if (!found.ok()) return found.error();
+  if (!found.value().node) return Errno::enoent;
+  set_mode(*found.value().node, mode);
+  return {};
+}
+
+Result<void> SimKernel::fchmod(Fd fd, std::uint32_t mode) {
+  Call call(*this);
+  auto file = file_of(fd);
+  if (!file.ok()) return file.error();
+  set_mode(*file.value()->inode, mode);
+  return {};
+}
+
+void SimKernel::set_mode(sim::Inode& node, std::uint32_t mode) {
+  node.mode = node.type() | (mode & 07777);
+  node.ctime_ns = clock_now();
+  node.metadata_dirty = true;
+}
+
+Result<std::size_t> SimKernel::getrandom(std::span<std::byte> buffer) {
+  Call call(*this);
+  for (auto& b : buffer) b = static_cast<std::byte>(splitmix64(urandom_state_));
+  charge_copy(buffer.size());
+  return buffer.size();
+}
+
+std::optional<std::string> SimKernel::getenv(std::string_view name) {
+  auto found = options_.environ.find(name);
+  if (found == options_.environ.end()) return std::nullopt;
+  return found->second;
 }
 
 Result<void> SimKernel::fsync(Fd fd) { return sync(fd, false); }

@@ -43,7 +43,8 @@ struct SimOptions {
   // the program's own syncs make data durable.
   std::int64_t writeback_expire_ns = -1;
   StdStream stdout_kind = StdStream::terminal;  // what fd 1 is; fds 0 and 2 are the terminal
-  std::uint64_t urandom_seed = 0x9e3779b97f4a7c15ULL;
+  std::uint64_t urandom_seed = 0x9e3779b97f4a7c15ULL;  // /dev/urandom and getrandom
+  std::map<std::string, std::string, std::less<>> environ;  // getenv; empty by default
   CostModel cost;
 };
 
@@ -92,6 +93,8 @@ class SimKernel final : public Kernel {
   Result<void> ftruncate(Fd fd, std::int64_t length) override;
   Result<void> fsync(Fd fd) override;
   Result<void> fdatasync(Fd fd) override;
+  Result<void> chmod(std::string_view path, std::uint32_t mode) override;
+  Result<void> fchmod(Fd fd, std::uint32_t mode) override;
   Result<bool> isatty(Fd fd) override;
   Result<void> set_inheritable(Fd fd, bool inheritable) override;
   Result<bool> get_inheritable(Fd fd) override;
@@ -120,6 +123,9 @@ class SimKernel final : public Kernel {
                                std::size_t count) override;
   Result<std::size_t> copy_file_range(Fd in_fd, std::int64_t* in_offset, Fd out_fd,
                                       std::int64_t* out_offset, std::size_t length) override;
+
+  Result<std::size_t> getrandom(std::span<std::byte> buffer) override;
+  std::optional<std::string> getenv(std::string_view name) override;
 
   std::int64_t clock_gettime(Clock clock) override;
   void nanosleep(std::int64_t nanoseconds) override;
@@ -160,6 +166,7 @@ class SimKernel final : public Kernel {
                                std::int64_t offset) const;
   Result<void> sync(Fd fd, bool data_only);  // fsync and fdatasync
   Stat stat_of(const sim::Inode& node) const;
+  void set_mode(sim::Inode& node, std::uint32_t mode);  // chmod and fchmod
   void make_device(std::string_view path, sim::Device device, std::uint32_t mode);
   void make_directory_path(std::string_view path);
   void open_std_streams();

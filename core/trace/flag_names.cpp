@@ -32,6 +32,10 @@ std::string bit_names(int flags, Names names, std::string text = {}) {
 std::string open_flag_names(int flags) {
   using namespace os;
   static constexpr const char* access[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
+  // O_TMPFILE holds O_DIRECTORY's bit and has the highest bit: strace names it last.
+  if ((flags & O::TMPFILE) == O::TMPFILE) {
+    return open_flag_names(flags & ~O::TMPFILE) + "|O_TMPFILE";
+  }
   // strace's order (by bit value). O_SYNC contains O_DSYNC's bit, so it is tried first.
   return bit_names(flags & ~O::ACCMODE,
                    {{O::CREAT, "O_CREAT"},

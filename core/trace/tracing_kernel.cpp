@@ -147,6 +147,21 @@ Result<void> TracingKernel::fdatasync(os::Fd fd) {
   return record<void>(e, [&] { return inner_.fdatasync(fd); });
 }
 
+Result<void> TracingKernel::chmod(std::string_view path, std::uint32_t mode) {
+  SyscallEvent e{.call = "chmod", .path = std::string(path), .mode = mode};
+  return record<void>(e, [&] { return inner_.chmod(path, mode); });
+}
+
+Result<void> TracingKernel::fchmod(os::Fd fd, std::uint32_t mode) {
+  SyscallEvent e{.call = "fchmod", .fd = fd, .mode = mode};
+  return record<void>(e, [&] { return inner_.fchmod(fd, mode); });
+}
+
+Result<std::size_t> TracingKernel::getrandom(std::span<std::byte> buffer) {
+  SyscallEvent e{.call = "getrandom", .size = buffer.size(), .flags = "GRND_NONBLOCK"};
+  return record<std::size_t>(e, [&] { return inner_.getrandom(buffer); });
+}
+
 Result<bool> TracingKernel::isatty(os::Fd fd) {
   SyscallEvent e{.call = "ioctl", .fd = fd, .flags = "TCGETS"};
   Result<bool> tty = false;

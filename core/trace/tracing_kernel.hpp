@@ -34,6 +34,8 @@ class TracingKernel final : public os::Kernel {
   os::Result<void> ftruncate(os::Fd fd, std::int64_t length) override;
   os::Result<void> fsync(os::Fd fd) override;
   os::Result<void> fdatasync(os::Fd fd) override;
+  os::Result<void> chmod(std::string_view path, std::uint32_t mode) override;
+  os::Result<void> fchmod(os::Fd fd, std::uint32_t mode) override;
   os::Result<bool> isatty(os::Fd fd) override;
   os::Result<void> set_inheritable(os::Fd fd, bool inheritable) override;
   os::Result<bool> get_inheritable(os::Fd fd) override;
@@ -64,6 +66,11 @@ class TracingKernel final : public os::Kernel {
                                           std::int64_t* out_offset, std::size_t length) override;
 
   // Reading a clock is not a system call (the vDSO answers it), so it is not traced.
+  os::Result<std::size_t> getrandom(std::span<std::byte> buffer) override;
+  // The environment is not a system call: not recorded.
+  std::optional<std::string> getenv(std::string_view name) override {
+    return inner_.getenv(name);
+  }
   std::int64_t clock_gettime(os::Clock clock) override { return inner_.clock_gettime(clock); }
   void nanosleep(std::int64_t nanoseconds) override;
 

@@ -149,3 +149,19 @@ TEST_CASE("simulated clocks move by the cost model and by nanosleep only") {
   CHECK(k.clock_gettime(Clock::realtime) - wall == 2'000'000'000 + options.cost.syscall_ns);
   CHECK(wall / 1'000'000'000 >= 1'767'225'600);  // 2026-01-01 or later
 }
+
+TEST_CASE("SimKernel: getrandom is reproducible from the seed; getenv reads SimOptions") {
+  bl::os::SimOptions options;
+  options.environ["TMPDIR"] = "/home/learner";
+  bl::os::SimKernel a(options), b(options);
+  std::vector<std::byte> x(32), y(32);
+  CHECK(a.getrandom(x).value() == 32);
+  CHECK(b.getrandom(y).value() == 32);
+  CHECK(x == y);
+  options.urandom_seed = 1;
+  bl::os::SimKernel c(options);
+  CHECK(c.getrandom(y).value() == 32);
+  CHECK(x != y);
+  CHECK(a.getenv("TMPDIR") == "/home/learner");
+  CHECK(!a.getenv("HOME").has_value());
+}
