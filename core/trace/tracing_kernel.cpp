@@ -61,7 +61,7 @@ void TracingKernel::preview(SyscallEvent& event, std::span<const std::byte> byte
 
 Result<os::Fd> TracingKernel::open(std::string_view path, int flags, std::uint32_t mode) {
   SyscallEvent e{.call = "openat", .path = std::string(path), .flags = open_flag_names(flags)};
-  if (flags & os::O::CREAT) e.mode = mode;
+  if ((flags & os::O::CREAT) || (flags & os::O::TMPFILE) == os::O::TMPFILE) e.mode = mode;
   return record<os::Fd>(e, [&] { return inner_.open(path, flags, mode); });
 }
 

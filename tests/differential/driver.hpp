@@ -194,20 +194,32 @@ std::optional<json> run_memoryview_op(const json& step, ScriptState& st, json& o
 // --- system calls (driver_trace.cpp) ---------------------------------------------------------
 
 // Turns recorded SyscallEvents into FORMAT.md's normalized lines, keeping the calls on files
-// inside `wdir` (an absolute, normalized path) and tracking which descriptor names which file.
+// inside `wdir` (an absolute, normalized path) and tracking which descriptor names which file
+// and which address range maps which file.
 class SyscallNormalizer {
  public:
   explicit SyscallNormalizer(std::string wdir) : wdir_(std::move(wdir)) {}
   std::vector<std::string> normalize(const std::vector<trace::SyscallEvent>& events);
 
  private:
+  struct Map {
+    std::uint64_t length;
+    std::string name;
+  };
+
   std::optional<std::string> relative(std::string_view path) const;
+  // `path` resolved against directory descriptor `dirfd` (or the cwd when dirfd < 0).
+  std::optional<std::string> relative_at(int dirfd, std::string_view path) const;
   std::optional<std::string> fd_name(int fd) const;
   std::optional<std::string> line(const trace::SyscallEvent& e);
+  std::optional<std::string> path_line(const trace::SyscallEvent& e);
+  std::optional<std::string> memory_line(const trace::SyscallEvent& e);
 
   std::string wdir_;
   // nullopt: a file outside the work dir; kPipe: a pipe end (named fdN when N >= 100).
   std::map<int, std::optional<std::string>> fds_;
+  // The maps of listed files by start address (mmap, moved by mremap, ended by munmap).
+  std::map<std::uint64_t, Map> maps_;
   static constexpr std::string_view kPipe = "\x01pipe";
 };
 

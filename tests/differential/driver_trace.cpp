@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "driver.hpp"
-#include "trace/flag_names.hpp"
 
 namespace bl::diff {
 
@@ -46,6 +45,32 @@ std::string whence_text(const std::string& flags) {
   long long n = std::strtoll(flags.c_str(), nullptr, 10);
   return std::to_string(static_cast<std::uint32_t>(n));
 }
+
+// A mode as strace prints it (`%#03o`): 0644 -> "0644", 0 -> "000".
+std::string mode_text(std::uint32_t mode) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%#03o", mode);
+  return text;
+}
+
+// sendfile's and copy_file_range's offset argument: "@N", or "NULL" when there is none.
+std::string offset_text(const std::optional<std::int64_t>& offset) {
+  return offset ? "@" + std::to_string(*offset) : "NULL";
+}
+
+// "A, B" (how TracingKernel joins several arguments in `flags`) as "A B".
+std::string spaced(std::string args) {
+  for (std::size_t k; (k = args.find(", ")) != std::string::npos;) args.replace(k, 2, " ");
+  return args;
+}
+
+bool has_flag(const std::string& flags, std::string_view flag) {
+  return ("|" + flags + "|").find("|" + std::string(flag) + "|") != std::string::npos;
+}
+
+constexpr std::uint64_t kPage = 4096;
+// strace -y shows an O_TMPFILE file as "#<inode>" in its directory; both drivers name it so.
+constexpr std::string_view kTmpfile = "#tmpfile";
 
 const std::vector<std::string_view>& flag_order() {
   static const std::vector<std::string_view> order = {
@@ -95,6 +120,13 @@ std::optional<std::string> SyscallNormalizer::relative(std::string_view path) co
   return std::nullopt;
 }
 
+std::optional<std::string> SyscallNormalizer::relative_at(int dirfd, std::string_view path) const {
+  if (dirfd < 0 || path.starts_with("/")) return relative(path);
+  auto it = fds_.find(dirfd);
+  if (it == fds_.end() || !it->second || *it->second == kPipe) return std::nullopt;
+  return relative(*it->second + "/" + std::string(path));
+}
+
 std::optional<std::string> SyscallNormalizer::fd_name(int fd) const {
   auto it = fds_.find(fd);
   if (it != fds_.end() && it->second == kPipe) {
@@ -115,34 +147,105 @@ std::vector<std::string> SyscallNormalizer::normalize(
   return lines;
 }
 
-std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e) {
+// Calls that name files by path (relative to the cwd or to a directory descriptor).
+std::optional<std::string> SyscallNormalizer::path_line(const trace::SyscallEvent& e) {
   const std::string_view call = e.call;
   const bool ok = e.error == os::Errno::none;
   if (call == "openat") {
-    auto path = relative(e.path);
-    if (ok) fds_[static_cast<int>(e.result)] = path;
+    auto path = relative_at(e.fd, e.path);
+    if (ok) {
+      fds_[static_cast<int>(e.result)] =
+          has_flag(e.flags, "O_TMPFILE") ? relative_at(e.fd, e.path + "/" + std::string(kTmpfile))
+                                         : path;
+    }
     if (!path) return std::nullopt;
-    std::string mode = e.mode ? " " + trace::mode_octal(*e.mode) : "";
+    std::string mode = e.mode ? " " + mode_text(*e.mode) : "";
     return "openat " + *path + " " + canon_open_flags(e.flags) + mode + " = " + result_text(e, ok);
-  }
-  if (call == "newfstatat" && !e.path.empty()) {
-    auto path = relative(e.path);
-    if (!path) return std::nullopt;
-    return "stat " + *path + " = " + result_text(e);
-  }
-  if (call == "unlink") {
-    auto path = relative(e.path);
-    if (!path) return std::nullopt;
-    return "unlink " + *path + " = " + result_text(e);
   }
   if (call == "rename") {
     auto a = relative(e.path), b = relative(e.path2);
     if (!a && !b) return std::nullopt;
     return "rename " + a.value_or("None") + " " + b.value_or("None") + " = " + result_text(e);
   }
+  auto path = relative_at(e.fd, e.path);
+  if (!path) return std::nullopt;
+  std::string text;
+  if (call == "newfstatat") {
+    text = (has_flag(e.flags, "AT_SYMLINK_NOFOLLOW") ? "lstat " : "stat ") + *path;
+  } else if (call == "unlink" || call == "rmdir") {
+    text = std::string(call) + " " + *path;
+  } else if (call == "mkdir" || call == "chmod" || call == "fchmodat") {
+    text = std::string(call) + " " + *path + " " + mode_text(e.mode.value_or(0));
+  } else {  // unlinkat
+    text = "unlinkat " + *path + " " + (e.flags.empty() ? "0" : e.flags);
+  }
+  return text + " = " + result_text(e);
+}
+
+// msync, munmap, mremap and madvise: attributed by address to a map of a listed file.
+std::optional<std::string> SyscallNormalizer::memory_line(const trace::SyscallEvent& e) {
+  const std::string_view call = e.call;
+  const bool ok = e.error == os::Errno::none;
+  const std::uint64_t addr = e.address.value_or(0);
+  auto it = maps_.upper_bound(addr);
+  if (it == maps_.begin()) return std::nullopt;
+  --it;
+  const std::uint64_t start = it->first;
+  const Map map = it->second;
+  if (addr - start >= std::max((map.length + kPage - 1) / kPage * kPage, kPage)) {
+    return std::nullopt;  // malloc's maps and other memory
+  }
+  std::string text = std::string(call) + " " + map.name + " +" + std::to_string(addr - start) +
+                     " " + std::to_string(e.size.value_or(0));
+  if (call == "mremap") {
+    text += " " + spaced(e.flags);  // "NEWLEN, FLAGS"
+    if (ok) {
+      maps_.erase(start);
+      maps_[static_cast<std::uint64_t>(e.result)] = {std::stoull(e.flags), map.name};
+    }
+  } else if (call == "munmap") {
+    if (ok && addr == start && e.size.value_or(0) >= map.length) maps_.erase(start);
+  } else {
+    text += " " + e.flags;  // msync's flags, madvise's advice
+  }
+  return text + " = " + result_text(e, ok && call == "mremap");
+}
+
+std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e) {
+  const std::string_view call = e.call;
+  const bool ok = e.error == os::Errno::none;
+  if (call == "openat" || call == "rename" || call == "unlink" || call == "unlinkat" ||
+      call == "mkdir" || call == "rmdir" || call == "chmod" || call == "fchmodat" ||
+      (call == "newfstatat" && !e.path.empty())) {
+    return path_line(e);
+  }
+  if (call == "msync" || call == "munmap" || call == "mremap" || call == "madvise") {
+    return memory_line(e);
+  }
   if (call == "pipe2") {  // not traced on the CPython side; remembers the two ends
     if (ok) fds_[e.fd] = fds_[e.fd2] = std::string(kPipe);
     return std::nullopt;
+  }
+  if (call == "sendfile" || call == "copy_file_range") {
+    // sendfile(out = fd, in = fd2, ...); copy_file_range(in = fd, ..., out = fd2, ...).
+    auto first = fd_name(e.fd), second = fd_name(e.fd2);
+    if (!first && !second) return std::nullopt;
+    std::string text = std::string(call) + " " + first.value_or("None") + " ";
+    if (call == "sendfile") {
+      text += second.value_or("None") + " " + offset_text(e.offset);
+    } else {
+      text += offset_text(e.offset) + " " + second.value_or("None") + " " + offset_text(e.offset2);
+    }
+    return text + " " + std::to_string(e.size.value_or(0)) + " = " + result_text(e);
+  }
+  if (call == "mmap") {
+    // glibc fails an offset that is not a multiple of the page size without the system call.
+    if (e.error == os::Errno::einval && e.offset.value_or(0) % kPage != 0) return std::nullopt;
+    auto name = fd_name(e.fd);
+    if (!name) return std::nullopt;  // anonymous maps (fd -1) and maps of other files
+    if (ok) maps_[static_cast<std::uint64_t>(e.result)] = {e.size.value_or(0), *name};
+    return "mmap " + *name + " " + std::to_string(e.size.value_or(0)) + " " + spaced(e.flags) +
+           " " + std::to_string(e.offset.value_or(0)) + " = " + result_text(e, ok);
   }
   auto name = fd_name(e.fd);
   // What a new descriptor copied from e.fd is known as: a pipe end stays one.
@@ -151,8 +254,10 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
       it != fds_.end() && it->second == kPipe ? std::optional<std::string>(kPipe) : name;
   std::optional<std::string> text;
   const std::string prefix = std::string(call) + " " + name.value_or("") + " ";
-  if (call == "read" || call == "write" || call == "readv" || call == "writev") {
+  if (call == "read" || call == "write" || call == "readv" || call == "writev" ||
+      call == "getdents64") {
     // readv/writev: strace shows the iovec count here, which the event does not keep.
+    // getdents64 by path (Kernel::listdir, no descriptor) names nothing and is not listed.
     text = prefix + std::to_string(e.size.value_or(0)) + " = " + result_text(e);
   } else if (call == "pread64" || call == "pwrite64") {
     text = prefix + std::to_string(e.size.value_or(0)) + " @" +
@@ -167,6 +272,8 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
   } else if (call == "close" || call == "fsync" || call == "fdatasync") {
     text = std::string(call) + " " + name.value_or("") + " = " + result_text(e);
     if (call == "close") fds_.erase(e.fd);
+  } else if (call == "fchmod") {
+    text = prefix + mode_text(e.mode.value_or(0)) + " = " + result_text(e);
   } else if (call == "ftruncate") {
     // strace prints the length unsigned.
     text = prefix + std::to_string(static_cast<std::uint64_t>(e.offset.value_or(0))) + " = " +
@@ -178,8 +285,7 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
     text = prefix + std::to_string(e.fd2) + " = " + result_text(e);
     if (ok) fds_[e.fd2] = copied;
   } else if (call == "fcntl") {
-    std::string args = e.flags;
-    for (std::size_t k; (k = args.find(", ")) != std::string::npos;) args.replace(k, 2, " ");
+    std::string args = spaced(e.flags);
     bool dupfd = args.starts_with("F_DUPFD");
     std::string res = result_text(e, ok && dupfd);
     if (ok && e.result != 0 && (args == "F_GETFL" || args == "F_GETFD")) {

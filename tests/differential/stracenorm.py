@@ -9,7 +9,9 @@ import os
 import re
 
 TRACED = ("openat,read,write,pread64,pwrite64,readv,writev,lseek,fstat,newfstatat,ioctl,close,"
-          "ftruncate,fsync,fdatasync,dup,dup2,dup3,fcntl,unlink,unlinkat,rename")
+          "ftruncate,fsync,fdatasync,dup,dup2,dup3,fcntl,unlink,unlinkat,rename,mkdir,rmdir,"
+          "getdents64,chmod,fchmod,fchmodat,sendfile,copy_file_range,mmap,msync,munmap,mremap,"
+          "madvise")
 
 MARK_PREFIX = "/bl-step/"
 
@@ -23,6 +25,10 @@ _FLAG_RANK = {n: i for i, n in enumerate(OPEN_FLAG_ORDER)}
 _HEAD = re.compile(r"^(?:\[pid +\d+\] |\d+ +)?([a-z_0-9]+)\(")
 _FDARG = re.compile(r"^(-?\d+|AT_FDCWD)(?:<(.*)>)?(?:\(deleted\))?$")
 _ERR = re.compile(r"^-1 (E[A-Z0-9]+)")
+# strace -y names an O_TMPFILE file "#<inode>" in its directory; both drivers say "#tmpfile".
+_TMPFILE = re.compile(r"(^|/)#\d+$")
+TMPFILE_NAME = "#tmpfile"
+PAGE = 4096
 
 
 def strace_command(trace_path):
@@ -81,6 +87,11 @@ def _unescape(s):
     return out.decode("utf-8", "surrogateescape")
 
 
+def _offset_arg(a):
+    """sendfile's and copy_file_range's offset argument: `[0] => [150000]` -> `@0`, NULL."""
+    return "@" + a[1:a.index("]")] if a.startswith("[") else a
+
+
 def split_call(line):
     """Return (name, [arg strings], result string) or None for lines that are not calls."""
     m = _HEAD.match(line)
@@ -131,6 +142,10 @@ def _string_arg(a):
 class Normalizer:
     def __init__(self, workroot):
         self.workroot = os.path.realpath(workroot)
+        # Memory maps of listed files: start address -> [length, name]. Kept across steps and
+        # scripts (munmap outside the steps ends them) so that a reused address is not taken
+        # for the file.
+        self.maps = {}
 
     def rel(self, path, wdir):
         """Path relative to wdir if it lies inside it, else None."""
@@ -153,7 +168,8 @@ class Normalizer:
             # A pipe end is named by its descriptor: fd100 (only fixed descriptors >= 100).
             return None if num == "AT_FDCWD" or int(num) < 100 else "fd" + num
         if path is not None:
-            return self.rel(_unescape(path) if "\\" in path else path, wdir)
+            name = self.rel(_unescape(path) if "\\" in path else path, wdir)
+            return None if name is None else _TMPFILE.sub(r"\1" + TMPFILE_NAME, name)
         if num != "AT_FDCWD" and int(num) >= 100:
             return num
         return None
@@ -182,25 +198,63 @@ class Normalizer:
             return "ok"
         return tok
 
+    def mapping(self, addr_arg):
+        """(start, [length, name]) of the listed map holding the address, or None."""
+        try:
+            addr = int(addr_arg, 16)
+        except ValueError:
+            return None
+        for start, m in self.maps.items():
+            if start <= addr < start + max(-(-m[0] // PAGE) * PAGE, PAGE):
+                return start, m
+        return None
+
+    def memory_call(self, name, args, res):
+        """Line stem of msync/munmap/mremap/madvise on a listed map ("munmap a.bin +0 50"),
+        keeping self.maps up to date; None when the address is in no listed map."""
+        found = self.mapping(args[0]) if len(args) >= 2 else None
+        if found is None:
+            return None
+        start, m = found
+        off = int(args[0], 16) - start
+        ok = not res.startswith("-1")
+        if name == "munmap" and ok and off == 0 and int(args[1]) >= m[0]:
+            del self.maps[start]
+        if name == "mremap" and ok and len(args) >= 3:
+            del self.maps[start]
+            self.maps[int(res.split()[0], 16)] = [int(args[2]), m[1]]
+        return f"{name} {m[1]} +{off} " + " ".join(args[1:4 if name == "mremap" else 3])
+
     def normalize(self, name, args, res, wdir):
         """Normalized line, or None if the call does not concern the work directory."""
         R = self.result
+        ok = not res.startswith("-1")
+        if name in ("msync", "munmap", "mremap", "madvise"):
+            stem = self.memory_call(name, args, res)
+            return None if stem is None else f"{stem} = {R(res, new_fd=name == 'mremap' and ok)}"
         if name == "openat" and len(args) >= 3:
             p = self.path_arg(args[0], args[1], wdir)
             if p is None:
                 return None
             flags = canon_open_flags(args[2])
             mode = " " + args[3] if len(args) >= 4 else ""
-            return f"openat {p} {flags}{mode} = {R(res, new_fd=not res.startswith('-1'))}"
+            return f"openat {p} {flags}{mode} = {R(res, new_fd=ok)}"
         if name == "newfstatat" and len(args) >= 4:
             if args[1] == '""' and "AT_EMPTY_PATH" in args[3]:
                 f = self.fd_name(args[0], wdir)
                 return None if f is None else f"fstat {f} = {R(res)}"
             p = self.path_arg(args[0], args[1], wdir)
-            return None if p is None else f"stat {p} = {R(res)}"
-        if name in ("unlink",) and args:
+            call = "lstat" if "AT_SYMLINK_NOFOLLOW" in args[3] else "stat"
+            return None if p is None else f"{call} {p} = {R(res)}"
+        if name in ("unlink", "rmdir") and args:
             p = self.path_arg(None, args[0], wdir)
-            return None if p is None else f"unlink {p} = {R(res)}"
+            return None if p is None else f"{name} {p} = {R(res)}"
+        if name in ("mkdir", "chmod") and len(args) >= 2:
+            p = self.path_arg(None, args[0], wdir)
+            return None if p is None else f"{name} {p} {args[1]} = {R(res)}"
+        if name == "fchmodat" and len(args) >= 3:
+            p = self.path_arg(args[0], args[1], wdir)
+            return None if p is None else f"fchmodat {p} {' '.join(args[2:])} = {R(res)}"
         if name == "unlinkat" and len(args) >= 3:
             p = self.path_arg(args[0], args[1], wdir)
             return None if p is None else f"unlinkat {p} {args[2]} = {R(res)}"
@@ -210,6 +264,24 @@ class Normalizer:
             if a is None and b is None:
                 return None
             return f"rename {a} {b} = {R(res)}"
+        if name == "sendfile" and len(args) >= 4:
+            out, src = self.fd_name(args[0], wdir), self.fd_name(args[1], wdir)
+            if out is None and src is None:
+                return None
+            return f"sendfile {out} {src} {_offset_arg(args[2])} {args[3]} = {R(res)}"
+        if name == "copy_file_range" and len(args) >= 5:
+            src, out = self.fd_name(args[0], wdir), self.fd_name(args[2], wdir)
+            if out is None and src is None:
+                return None
+            return (f"copy_file_range {src} {_offset_arg(args[1])} {out} {_offset_arg(args[3])} "
+                    f"{args[4]} = {R(res)}")
+        if name == "mmap" and len(args) >= 6:
+            f = self.fd_name(args[4], wdir)
+            if f is None:
+                return None  # anonymous maps and maps of other files
+            if ok:
+                self.maps[int(res.split()[0], 16)] = [int(args[1]), f]
+            return f"mmap {f} {args[1]} {args[2]} {args[3]} {int(args[5], 0)} = {R(res, new_fd=ok)}"
         if not args:
             return None
         f = self.fd_name(args[0], wdir)
@@ -219,7 +291,7 @@ class Normalizer:
             return f"{name} {f} {args[2]} = {R(res)}"
         if name in ("pread64", "pwrite64") and len(args) >= 4:
             return f"{name} {f} {args[2]} @{args[3]} = {R(res)}"
-        if name in ("readv", "writev") and len(args) >= 3:
+        if name in ("readv", "writev", "getdents64") and len(args) >= 3:
             return f"{name} {f} {args[2]} = {R(res)}"
         if name == "lseek" and len(args) >= 3:
             wh = args[2]
@@ -232,17 +304,17 @@ class Normalizer:
             return f"ioctl {f} {args[1]} = {R(res)}"
         if name in ("close", "fsync", "fdatasync"):
             return f"{name} {f} = {R(res)}"
-        if name == "ftruncate" and len(args) >= 2:
-            return f"ftruncate {f} {args[1]} = {R(res)}"
+        if name in ("ftruncate", "fchmod") and len(args) >= 2:
+            return f"{name} {f} {args[1]} = {R(res)}"
         if name == "dup":
-            return f"dup {f} = {R(res, new_fd=not res.startswith('-1'))}"
+            return f"dup {f} = {R(res, new_fd=ok)}"
         if name == "dup2" and len(args) >= 2:
             return f"dup2 {f} {args[1]} = {R(res)}"
         if name == "dup3" and len(args) >= 3:
             return f"dup3 {f} {args[1]} {args[2]} = {R(res)}"
         if name == "fcntl" and len(args) >= 2:
             extra = " " + " ".join(args[2:]) if len(args) > 2 else ""
-            newfd = args[1].startswith("F_DUPFD") and not res.startswith("-1")
+            newfd = args[1].startswith("F_DUPFD") and ok
             return f"fcntl {f} {args[1]}{extra} = {R(res, new_fd=newfd)}"
         return None
 
@@ -265,6 +337,10 @@ class Normalizer:
                         wdir = os.path.join(self.workroot, s)
                     continue
             if cur is None:
+                # A listed map may end or move between steps (cleanup, gc).
+                call = split_call(line) if "munmap(" in line or "mremap(" in line else None
+                if call is not None:
+                    self.memory_call(*call)
                 continue
             call = split_call(line)
             if call is None:
