@@ -98,11 +98,21 @@ bool operator==(const Bytes& a, const Bytes& b) {
 
 // --- ByteArray ---------------------------------------------------------------------------
 
-ByteArray::ByteArray() : storage_(std::make_shared<Storage>()) {}
+namespace {
+
+std::shared_ptr<Storage> bytearray_storage(std::shared_ptr<Storage> storage) {
+  storage->type_name = "bytearray";
+  storage->hashable = false;
+  return storage;
+}
+
+}  // namespace
+
+ByteArray::ByteArray() : storage_(bytearray_storage(std::make_shared<Storage>())) {}
 
 ByteArray::ByteArray(std::size_t size) : ByteArray() { storage_->data.resize(size, std::byte{0}); }
 
-ByteArray::ByteArray(ByteSpan data) : storage_(make_storage(data)) {}
+ByteArray::ByteArray(ByteSpan data) : storage_(bytearray_storage(make_storage(data))) {}
 
 std::string_view ByteArray::view() const { return chars(span()); }
 
@@ -133,6 +143,21 @@ void ByteArray::erase(std::size_t start, std::size_t stop) {
   check_resizable();
   storage_->data.erase(storage_->data.begin() + static_cast<std::ptrdiff_t>(start),
                        storage_->data.begin() + static_cast<std::ptrdiff_t>(stop));
+}
+
+void ByteArray::assign_slice(std::size_t start, std::size_t stop, ByteSpan data) {
+  start = std::min(start, size());
+  stop = std::clamp(stop, start, size());
+  if (stop - start == data.size()) {
+    if (!data.empty()) std::memmove(storage_->data.data() + start, data.data(), data.size());
+    return;
+  }
+  check_resizable();
+  ByteVector copy(data.begin(), data.end());  // `data` may be a view of this bytearray
+  auto& bytes = storage_->data;
+  bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(start),
+              bytes.begin() + static_cast<std::ptrdiff_t>(stop));
+  bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(start), copy.begin(), copy.end());
 }
 
 std::string ByteArray::repr() const { return "bytearray(" + repr_with(span(), true) + ")"; }

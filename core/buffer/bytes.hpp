@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "buffer/meter.hpp"
+
 namespace bl::buffer {
 
 using ByteSpan = std::span<const std::byte>;
@@ -26,7 +28,7 @@ using MutableByteSpan = std::span<std::byte>;
 // An allocator that leaves new bytes uninitialized: a read's result is about to be overwritten
 // by read(2), and zero-filling it first costs a tenth of a large read (CPython allocates its
 // bytes uninitialized too). Code that must zero-fill, as `bytearray(n)` does, says so with
-// resize(n, std::byte{0}).
+// resize(n, std::byte{0}). Every allocation is reported to the allocation meter (meter.hpp).
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
   template <class U>
@@ -36,6 +38,15 @@ struct UninitializedAllocator : std::allocator<T> {
   UninitializedAllocator() = default;
   template <class U>
   UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    T* p = std::allocator<T>::allocate(n);
+    Meter::current().on_allocate(n * sizeof(T));
+    return p;
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    Meter::current().on_release(n * sizeof(T));
+    std::allocator<T>::deallocate(p, n);
+  }
   template <class U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
@@ -52,11 +63,19 @@ using ByteVector = std::vector<std::byte, UninitializedAllocator<std::byte>>;
 // Most exporters own their bytes in `data`. An exporter whose memory lives elsewhere (an
 // mmap's pages) sets `external` to it and `keeper` to what keeps it alive, so that a view
 // outliving the exporter object still points at mapped memory.
+//
+// A Storage stands for its exporter object (memoryview.obj): `type_name` is that object's
+// type (`bytes`, `bytearray`, `mmap.mmap`, `_io._BytesIOBuffer`, `array.array`), `hashable`
+// whether hash(obj) works (hash(memoryview) hashes its obj first), and `format` the item
+// format its views start with (a native struct character: array.array('h') exports 'h').
 struct Storage {
   ByteVector data;
   std::size_t exports = 0;
   std::optional<MutableByteSpan> external;
   std::shared_ptr<void> keeper;
+  std::string_view type_name = "bytes";
+  bool hashable = true;
+  char format = 'B';
 
   MutableByteSpan bytes() { return external ? *external : MutableByteSpan(data); }
 };
@@ -110,6 +129,8 @@ class ByteArray {
   void clear() { resize(0); }
   // del self[start:stop] (clamped).
   void erase(std::size_t start, std::size_t stop);
+  // self[start:stop] = data (clamped): allowed while exported when it keeps the size.
+  void assign_slice(std::size_t start, std::size_t stop, ByteSpan data);
 
   Bytes to_bytes() const { return Bytes(span()); }
   std::string repr() const;  // bytearray(b'...')

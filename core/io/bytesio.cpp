@@ -19,7 +19,9 @@ constexpr std::int64_t kMaxBufferSize = std::int64_t{1} << 40;
 
 }  // namespace
 
-BytesIO::BytesIO() : storage_(std::make_shared<buffer::Storage>()) {}
+BytesIO::BytesIO() : storage_(std::make_shared<buffer::Storage>()) {
+  storage_->type_name = "_io._BytesIOBuffer";  // what getbuffer().obj is
+}
 
 BytesIO::BytesIO(ByteSpan initial_bytes) : BytesIO() {
   storage_->data.assign(initial_bytes.begin(), initial_bytes.end());

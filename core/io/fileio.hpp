@@ -49,6 +49,8 @@ class FileIO final : public RawIOBase {
   std::int64_t truncate(std::optional<std::int64_t> size = std::nullopt) override;
 
   std::optional<Name> name_attribute() const override { return name_; }
+  // `raw.name = ...`: Python lets a FileIO's name be replaced (tempfile names its files so).
+  void set_name(Name name) { name_ = std::move(name); }
   std::optional<std::string> mode_attribute() const override { return mode_string(); }
   bool closefd() const { return closefd_; }
   // FileIO._blksize: st_blksize when above 1, else DEFAULT_BUFFER_SIZE; open() sizes buffers by it.

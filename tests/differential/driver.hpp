@@ -174,6 +174,13 @@ json get_text_attribute(ScriptState& st, io::TextIOBase& o, const std::string& a
 // A set step: TextIOWrapper._CHUNK_SIZE only.
 void set_attribute(const Object& object, const std::string& attr, const json& value);
 
+// A method call and an attribute get on an io stream, as the call and get steps make them
+// (for lib objects that forward to one: tempfile's wrappers).
+json call_stream(ScriptState& st, const std::shared_ptr<io::IOBase>& obj, std::string_view m,
+                 const std::vector<Arg>& args, const json& kw, std::optional<Object>& returned);
+json get_stream_attribute(ScriptState& st, const std::shared_ptr<io::IOBase>& obj,
+                          const std::string& attr);
+
 // An os step: os.open/pwrite/ftruncate/close, os.unlink, os.open + os.dup2, os.pipe2 + os.dup2,
 // fill/drain/close of a fixed descriptor; the step's "r".
 json run_os(const json& step, ScriptState& st);
@@ -190,6 +197,11 @@ std::optional<json> run_oslib_op(const json& step, ScriptState& st, json& out);
 // The memoryview steps of driver_memoryview.cpp: memoryview(obj) of a value or handle, and
 // indexing, comparison and hashing of a memoryview handle.
 std::optional<json> run_memoryview_op(const json& step, ScriptState& st, json& out);
+// The methods of a memoryview handle beyond tobytes() and release(): tolist, hex, cast,
+// toreadonly, tobytes(order); an object result goes to `returned`, for "as".
+json call_memoryview(ScriptState& st, const std::shared_ptr<buffer::MemoryView>& view,
+                     std::string_view m, const std::vector<Arg>& args,
+                     std::optional<Object>& returned);
 
 // --- system calls (driver_trace.cpp) ---------------------------------------------------------
 

@@ -216,9 +216,10 @@ json call_io(Call& c) {
 }
 
 json call_view(Call& c, const ViewPtr& view) {
-  if (c.m == "tobytes") {
-    expect_args(c.args, 0, 0, c.m);
-    return bytes_value(view->tobytes());
+  if (c.m == "tobytes" || c.m == "tolist" || c.m == "hex" || c.m == "cast" ||
+      c.m == "toreadonly") {
+    expect_args(c.args, 0, 2, c.m);
+    return call_memoryview(c.st, view, c.m, c.args, c.returned);
   }
   if (c.m == "release") {
     expect_args(c.args, 0, 0, c.m);
@@ -257,6 +258,23 @@ json get_attribute(ScriptState& st, const Object& object, const std::string& att
   if (!raw) return nullptr;
   return json{{"obj", st.repr_of(IOPtr(raw))}};
 }
+
+}  // namespace
+
+json call_stream(ScriptState& st, const std::shared_ptr<io::IOBase>& obj, std::string_view m,
+                 const std::vector<Arg>& args, const json& kw, std::optional<Object>& returned) {
+  Call c{st, obj, kind_of(*obj), m, args, kw, std::nullopt};
+  json r = call_io(c);
+  returned = std::move(c.returned);
+  return r;
+}
+
+json get_stream_attribute(ScriptState& st, const std::shared_ptr<io::IOBase>& obj,
+                          const std::string& attr) {
+  return get_attribute(st, Object(obj), attr);
+}
+
+namespace {
 
 // --- steps -------------------------------------------------------------------------------
 

@@ -143,7 +143,7 @@ TEST_CASE("memoryview slices share memory with the bytearray") {
   s2.mutable_span()[1] = std::byte{'Y'};
   CHECK(str(ba.span()) == "aXcYef");
   CHECK(str(s.tobytes()) == "XcY");
-  CHECK(s.size() == 3);
+  CHECK(s.nbytes() == 3);
   CHECK(s.span().data() == ba.span().data() + 1);
 }
 
@@ -152,7 +152,7 @@ TEST_CASE("memoryview slices clamp as Python slices do") {
   MemoryView m(ba);
   CHECK(str(m.slice(-2, 6).tobytes()) == "ef");
   CHECK(str(m.slice(4, 100).tobytes()) == "ef");
-  CHECK(m.slice(3, 1).size() == 0);
+  CHECK(m.slice(3, 1).nbytes() == 0);
 }
 
 TEST_CASE("a slice keeps the bytearray exported after its parent is released") {
@@ -173,7 +173,7 @@ TEST_CASE("a copy of a view is an export of its own") {
   MemoryView m2(m);
   m.release();
   CHECK(raises([&] { ba.append(std::byte{1}); }) == kExported);
-  CHECK(m2.size() == 3);
+  CHECK(m2.nbytes() == 3);
 }
 
 TEST_CASE("release is idempotent and every use afterwards raises ValueError") {
@@ -181,7 +181,7 @@ TEST_CASE("release is idempotent and every use afterwards raises ValueError") {
   m.release();
   m.release();
   CHECK(m.released());
-  CHECK(raises([&] { (void)m.size(); }) == kReleased);
+  CHECK(raises([&] { (void)m.nbytes(); }) == kReleased);
   CHECK(raises([&] { (void)m.readonly(); }) == kReleased);
   CHECK(raises([&] { (void)m.slice(0, 1); }) == kReleased);
   CHECK(raises([&] { (void)m.tobytes(); }) == kReleased);
@@ -207,7 +207,7 @@ TEST_CASE("a view of bytes shares the bytes' memory") {
 
 TEST_CASE("a view of empty bytes is empty and read-only") {
   MemoryView m{Bytes()};
-  CHECK(m.size() == 0);
+  CHECK(m.nbytes() == 0);
   CHECK(str(m.tobytes()) == "");
   CHECK(m.readonly());
 }

@@ -250,7 +250,7 @@ TEST_CASE("BytesIO getbuffer shares the memory both ways") {
   BytesIO io(b("abc"));
   io.seek(10);
   MemoryView view = io.getbuffer();
-  CHECK(view.size() == 3);
+  CHECK(view.nbytes() == 3);
   CHECK_FALSE(view.readonly());
   view.mutable_span()[0] = std::byte{'A'};
   CHECK(io.getvalue().view() == "Abc");
@@ -264,7 +264,7 @@ TEST_CASE("BytesIO getbuffer shares the memory both ways") {
   CHECK(io.tell() == 4);
   BytesIO empty;
   MemoryView nothing = empty.getbuffer();
-  CHECK(nothing.size() == 0);
+  CHECK(nothing.nbytes() == 0);
   CHECK(py_error([&] { empty.write(ByteSpan()); }) == kExported);
 }
 
