@@ -21,6 +21,15 @@ constexpr std::size_t kMaxTransfer = 0x7ffff000;  // Linux caps one read/write/s
 // x86-64 gives a process 128 TiB of addresses (a parameter, so that 32-bit builds compare too).
 bool exceeds_address_space(std::uint64_t bytes) { return bytes > (std::uint64_t{1} << 47); }
 
+// A page of a private mapping as a fresh fault gives it: the file's bytes at `at` (zeros
+// past its end), or zeros for anonymous memory.
+void fill_private_page(std::byte* memory, const sim::Inode* file, std::int64_t at) {
+  std::memset(memory, 0, PAGESIZE);
+  if (!file) return;
+  auto n = std::clamp<std::int64_t>(static_cast<std::int64_t>(file->data.size()) - at, 0, PAGESIZE);
+  if (n) std::memcpy(memory, file->data.data() + at, static_cast<std::size_t>(n));
+}
+
 }  // namespace
 
 // --- memory maps --------------------------------------------------------------------------
@@ -59,10 +68,10 @@ void SimKernel::push_cache_to_mappings() {
 Result<std::byte*> SimKernel::mmap(std::size_t length, int prot, int flags, Fd fd,
                                    std::int64_t offset) {
   Call call(*this);
-  bool shared = flags & MAP::SHARED;
-  if (length == 0 || offset % PAGESIZE != 0 || shared == bool(flags & MAP::PRIVATE)) {
-    return Errno::einval;
-  }
+  // The map type: MAP_SHARED, MAP_PRIVATE, or both bits, MAP_SHARED_VALIDATE (shared).
+  const int type = flags & (MAP::SHARED | MAP::PRIVATE);
+  const bool shared = type != MAP::PRIVATE;
+  if (length == 0 || offset % PAGESIZE != 0 || type == 0) return Errno::einval;
   std::shared_ptr<OpenFile> file;
   if (!(flags & MAP::ANONYMOUS)) {
     auto found = file_of(fd);
@@ -78,12 +87,12 @@ Result<std::byte*> SimKernel::mmap(std::size_t length, int prot, int flags, Fd f
   }
   sim::InodePtr node;
   if (file) {
+    // Access first, then whether the file can be mapped at all; O_APPEND does not matter
+    // (only the append-only inode attribute would).
     const auto& f = *file;
-    if (!f.inode->is_regular()) return Errno::enodev;
+    if (shared && (prot & PROT::WRITE) && !f.writable()) return Errno::eacces;
     if (!f.readable()) return Errno::eacces;
-    if (shared && (prot & PROT::WRITE) && (!f.writable() || (f.flags & O::APPEND))) {
-      return Errno::eacces;
-    }
+    if (!f.inode->is_regular()) return Errno::enodev;
     node = f.inode;
   }
   std::size_t mapped = 0;
@@ -118,6 +127,7 @@ Result<void> SimKernel::msync(std::byte* addr, std::size_t length, int flags) {
       ((flags & MS::ASYNC) && (flags & MS::SYNC))) {
     return Errno::einval;
   }
+  if (length == 0) return {};  // Linux checks nothing more for an empty range
   // The whole range, rounded up to pages, must be mapped.
   Mapping* map = mapping_at(addr);
   if (!map) return Errno::enomem;
@@ -164,24 +174,35 @@ Result<std::byte*> SimKernel::mremap(std::byte* addr, std::size_t old_length,
   if (!page_aligned(addr) || new_length == 0 || (flags & ~MREMAP::MAYMOVE)) return Errno::einval;
   auto it = mappings_.find(addr);
   if (it == mappings_.end() || old_length > it->second->capacity) return Errno::efault;
-  Mapping& old_map = *it->second;
-  if (new_length <= old_map.capacity) {
-    old_map.length = new_length;
-    return addr;
+  Mapping* map = it->second.get();
+  const std::size_t kept = round_to_pages(std::min(old_length, new_length)) / PAGESIZE;
+  if (round_to_pages(new_length) > map->capacity) {
+    if (!(flags & MREMAP::MAYMOVE)) return Errno::enomem;
+    auto moved = std::make_unique<Mapping>(round_to_pages(new_length));
+    std::memset(moved->memory, 0, moved->capacity);
+    std::memcpy(moved->memory, map->memory, map->capacity);
+    moved->inode = map->inode;
+    moved->offset = map->offset;
+    moved->prot = map->prot;
+    moved->flags = map->flags;
+    mappings_.erase(it);
+    map = moved.get();
+    mappings_.emplace(map->memory, std::move(moved));
   }
-  if (!(flags & MREMAP::MAYMOVE)) return Errno::enomem;
-  auto map = std::make_unique<Mapping>(round_to_pages(new_length));
-  std::memset(map->memory, 0, map->capacity);
-  std::memcpy(map->memory, old_map.memory, old_map.capacity);
   map->length = new_length;
-  map->inode = old_map.inode;
-  map->offset = old_map.offset;
-  map->prot = old_map.prot;
-  map->flags = old_map.flags;
-  std::byte* new_addr = map->memory;
-  mappings_.erase(it);
-  mappings_.emplace(new_addr, std::move(map));
-  return new_addr;  // the Call guard fills the new pages from the cache on the way out
+  // A shrink unmaps the pages past the new end; growing maps pages afresh. Shared file pages
+  // are the page cache (the Call guard refills them on the way out) and shared anonymous
+  // memory keeps its bytes, but a private page starts again from the file (zeros past its
+  // end) or from zeros: what the process stored there before the shrink is gone.
+  const std::size_t wanted = round_to_pages(new_length) / PAGESIZE;
+  for (std::size_t page = kept; page < map->pages.size(); ++page) {
+    map->pages[page] = page < wanted;
+    if (page < wanted && !(map->flags & MAP::SHARED)) {
+      fill_private_page(map->memory + page * PAGESIZE, map->inode.get(),
+                        map->offset + static_cast<std::int64_t>(page) * PAGESIZE);
+    }
+  }
+  return map->memory;
 }
 
 // --- copies inside the kernel -------------------------------------------------------------

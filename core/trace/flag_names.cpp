@@ -75,9 +75,14 @@ std::string prot_names(int prot) {
 
 std::string map_flag_names(int flags) {
   using namespace os;
-  return bit_names(flags, {{MAP::SHARED, "MAP_SHARED"},
-                           {MAP::PRIVATE, "MAP_PRIVATE"},
-                           {MAP::ANONYMOUS, "MAP_ANONYMOUS"}});
+  // The two low bits are the map's type, which strace names as a value (0 is MAP_FILE, 3
+  // MAP_SHARED_VALIDATE); the other flags are bits.
+  static constexpr const char* types[] = {"MAP_FILE", "MAP_SHARED", "MAP_PRIVATE",
+                                          "MAP_SHARED_VALIDATE"};
+  const int rest = flags & ~(MAP::SHARED | MAP::PRIVATE);
+  std::string text = types[flags & (MAP::SHARED | MAP::PRIVATE)];
+  if (rest != 0) text += "|" + bit_names(rest, {{MAP::ANONYMOUS, "MAP_ANONYMOUS"}});
+  return text;
 }
 
 std::string msync_flag_names(int flags) {
