@@ -217,7 +217,9 @@ Result<std::size_t> SimKernel::sendfile(Fd out_fd, Fd in_fd, std::int64_t* offse
   auto& source = *in.value();
   auto& target = *out.value();
   if (!source.readable() || !target.writable()) return Errno::ebadf;
-  if (!source.inode->is_regular() || (target.flags & O::APPEND)) return Errno::einval;
+  // A pipe cannot be the input (splice wants a seekable one) even for 0 bytes; another file
+  // that is not regular (a directory) fails only once something is to be read.
+  if (source.inode->type() == S::IFIFO || (target.flags & O::APPEND)) return Errno::einval;
   std::int64_t& position = offset ? *offset : source.offset;
   count = std::min(count, kMaxTransfer);
   std::int64_t end;
@@ -228,12 +230,21 @@ Result<std::size_t> SimKernel::sendfile(Fd out_fd, Fd in_fd, std::int64_t* offse
     if (position >= kMaxFileSize) return Errno::eoverflow;
     count = static_cast<std::size_t>(kMaxFileSize - position);
   }
+  if (count == 0) return std::size_t{0};
+  if (!source.inode->is_regular()) return Errno::einval;
   std::vector<std::byte> chunk(std::min(count, source.inode->data.size()));
-  std::int64_t read_position = position;
+  const std::int64_t read_from = position;
+  std::int64_t read_position = read_from;
   auto got = read_at(source, chunk, &read_position);
   if (!got.ok() || got.value() == 0) return got;
-  auto sent = write_at(target, std::span(chunk).first(got.value()), &target.offset);
-  if (sent.ok()) position += static_cast<std::int64_t>(sent.value());
+  std::int64_t write_position = target.offset;
+  auto sent = write_at(target, std::span(chunk).first(got.value()), &write_position);
+  if (sent.ok()) {
+    // Linux stores the output's position first and the input's last, so a file sent to
+    // itself through one descriptor ends where the read ended, not twice as far.
+    target.offset = write_position;
+    position = read_from + static_cast<std::int64_t>(sent.value());
+  }
   return sent;
 }
 

@@ -198,6 +198,43 @@ TEST_CASE_TEMPLATE("sendfile without an offset advances in's position", F, BL_CO
   CHECK(read_file(k, f.path("out")) == "123456789");
 }
 
+TEST_CASE_TEMPLATE("sendfile from a file to itself through one descriptor", F,
+                   BL_CONTRACT_KERNELS) {
+  F f;
+  auto& k = f.kernel;
+  write_file(k, f.path("f"), "0123456789");
+  const Fd fd = must(k.open(f.path("f"), O::RDWR));
+  // Read at the position, written at the position: one shared position, which ends where the
+  // read ended (Linux sets the output's position, then the input's).
+  CHECK(must(k.lseek(fd, 2, SEEK::SET)) == 2);
+  CHECK(must(k.sendfile(fd, fd, nullptr, 3)) == 3);
+  CHECK(tell(k, fd) == 5);
+  // With an offset the input is read there, the output written at the position.
+  std::int64_t offset = 0;
+  CHECK(must(k.sendfile(fd, fd, &offset, 2)) == 2);
+  CHECK(offset == 2);
+  CHECK(tell(k, fd) == 7);
+  must(k.close(fd));
+  CHECK(read_file(k, f.path("f")) == "0123401789");
+}
+
+TEST_CASE_TEMPLATE("sendfile inputs that are not regular files", F, BL_CONTRACT_KERNELS) {
+  F f;
+  auto& k = f.kernel;
+  must(k.mkdir(f.path("d"), 0755));
+  const Fd dir = must(k.open(f.path("d"), O::RDONLY | O::DIRECTORY));
+  const Fd out = must(k.open(f.path("out"), O::WRONLY | O::CREAT));
+  auto [r, w] = must(k.pipe(0));
+  // A directory is refused only when there is something to read; a pipe always.
+  CHECK(must(k.sendfile(out, dir, nullptr, 0)) == 0);
+  CHECK(k.sendfile(out, dir, nullptr, 10).error() == Errno::einval);
+  CHECK(k.sendfile(out, r, nullptr, 0).error() == Errno::einval);
+  // Offsets are checked before the count: -1 is EINVAL even for 0 bytes.
+  std::int64_t offset = -1;
+  CHECK(k.sendfile(out, dir, &offset, 0).error() == Errno::einval);
+  for (Fd fd : {dir, out, r, w}) must(k.close(fd));
+}
+
 TEST_CASE_TEMPLATE("sendfile to and from pipes and devices, and its errors", F,
                    BL_CONTRACT_KERNELS) {
   F f;
