@@ -157,8 +157,9 @@ std::string arguments(const SyscallEvent& e) {
     return fd + ", " + buffer(e) + ", " + size + ", " + number(e.offset);
   if (c == "lseek") return fd + ", " + number(e.offset) + ", " + e.flags;
   if (c == "newfstatat") {
-    return e.fd >= 0 ? fd + ", \"\", ..., AT_EMPTY_PATH"
-                     : "AT_FDCWD, " + quoted(e.path) + ", ..., 0";
+    // fstat is newfstatat(fd, "", ..., AT_EMPTY_PATH); stat names a path.
+    return e.flags == "AT_EMPTY_PATH" ? fd + ", \"\", ..., AT_EMPTY_PATH"
+                                      : "AT_FDCWD, " + quoted(e.path) + ", ..., 0";
   }
   if (c == "ftruncate") return fd + ", " + number(e.offset);
   if (c == "ioctl" || c == "fcntl") return fd + ", " + e.flags;

@@ -21,8 +21,14 @@ std::int64_t returned(std::byte* addr) {
 std::int64_t returned(const std::string& text) {
   return static_cast<std::int64_t>(text.size()) + 1;
 }
+// Kernel::listdir is glibc's opendir + readdir, whose getdents64 calls return in all the
+// linux_dirent64 records of the entries, "." and ".." included: a 19-byte header, the name and
+// its NUL, padded to 8 bytes.
 std::int64_t returned(const std::vector<std::string>& names) {
-  return static_cast<std::int64_t>(names.size());
+  auto record = [](std::size_t name_size) { return (19 + name_size + 1 + 7) / 8 * 8; };
+  std::size_t bytes = record(1) + record(2);
+  for (const auto& name : names) bytes += record(name.size());
+  return static_cast<std::int64_t>(bytes);
 }
 template <class T>
 std::int64_t returned(const T&) {
@@ -123,7 +129,7 @@ Result<std::int64_t> TracingKernel::lseek(os::Fd fd, std::int64_t offset, int wh
 }
 
 Result<os::Stat> TracingKernel::fstat(os::Fd fd) {
-  SyscallEvent e{.call = "newfstatat", .fd = fd};
+  SyscallEvent e{.call = "newfstatat", .fd = fd, .flags = "AT_EMPTY_PATH"};
   return record<os::Stat>(e, [&] { return inner_.fstat(fd); });
 }
 
@@ -242,7 +248,7 @@ Result<void> TracingKernel::rmdir(std::string_view path) {
 }
 
 Result<std::vector<std::string>> TracingKernel::listdir(std::string_view path) {
-  SyscallEvent e{.call = "getdents64", .path = std::string(path)};
+  SyscallEvent e{.call = "getdents64", .path = std::string(path), .size = kDirentBuffer};
   return record<std::vector<std::string>>(e, [&] { return inner_.listdir(path); });
 }
 

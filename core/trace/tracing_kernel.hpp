@@ -14,6 +14,10 @@ class TracingKernel final : public os::Kernel {
   TracingKernel(os::Kernel& inner, Observer& observer, std::size_t preview_bytes = 32)
       : inner_(inner), observer_(observer), preview_bytes_(preview_bytes) {}
 
+  // listdir is one event, "getdents64" with the path, the bytes of all the directory's
+  // records as its result, and glibc's opendir buffer as its size.
+  static constexpr std::uint64_t kDirentBuffer = 32768;
+
   os::Kernel& inner() { return inner_; }
   std::string_view name() const override { return inner_.name(); }
 
