@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -396,6 +397,17 @@ def conv_kw(kw, st=None):
     return {k: conv(v, st) for k, v in kw.items()}
 
 
+# Files larger than this are compared by size, CRC-32 and first bytes rather than by content, so
+# that a run with many multi-MiB files keeps its results small (FORMAT.md, `files`).
+BIG_FILE = 1 << 18
+
+
+def file_value(data):
+    if len(data) <= BIG_FILE:
+        return data.hex()
+    return f"{len(data)} bytes, crc32 {zlib.crc32(data):08x}, starts {data[:32].hex()}"
+
+
 def collect_files(wdir):
     files = {}
     for root, dirs, names in os.walk(wdir):
@@ -413,7 +425,7 @@ def collect_files(wdir):
                         chunks.append(b)
                 finally:
                     os.close(fd)
-                files[os.path.relpath(p, wdir)] = b"".join(chunks).hex()
+                files[os.path.relpath(p, wdir)] = file_value(b"".join(chunks))
     return dict(sorted(files.items()))
 
 

@@ -5,6 +5,7 @@
 // work directory: WORKROOT/<n> on the real file system (posix), or /home/learner/w in a fresh
 // SimKernel (sim). Its files are created, and read back at the end, without tracing; every
 // step runs on a TracingKernel whose calls on work-directory files become the step's "sys".
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -95,7 +96,29 @@ std::vector<std::byte> read_file(os::Kernel& k, const std::string& path) {
   return data;
 }
 
-// collect_files(): every regular file under dir, by relative path, content as hex.
+// Files larger than this are compared by size, CRC-32 and first bytes rather than by content
+// (FORMAT.md, `files`), as cpython_driver.py's file_value.
+constexpr std::size_t kBigFile = 1 << 18;
+
+// CRC-32 (ISO-HDLC, as zlib.crc32), bitwise: only big files at the end of a script need it.
+std::uint32_t crc32(buffer::ByteSpan data) {
+  std::uint32_t crc = 0xffffffffu;
+  for (std::byte b : data) {
+    crc ^= std::to_integer<std::uint32_t>(b);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::string file_value(const std::vector<std::byte>& data) {
+  if (data.size() <= kBigFile) return to_hex(data);
+  char crc[9];
+  std::snprintf(crc, sizeof crc, "%08x", crc32(data));
+  return std::to_string(data.size()) + " bytes, crc32 " + crc + ", starts " +
+         to_hex(buffer::ByteSpan(data.data(), 32));
+}
+
+// collect_files(): every regular file under dir, by relative path, content as file_value.
 void collect_files(os::Kernel& k, const std::string& dir, const std::string& rel, json& files) {
   auto names = k.listdir(dir);
   if (!names.ok()) raise_os_error(names.error(), dir);
@@ -109,7 +132,7 @@ void collect_files(os::Kernel& k, const std::string& dir, const std::string& rel
     if (st.value().is_directory()) {
       collect_files(k, path, key, files);
     } else if (st.value().is_regular()) {
-      files[key] = to_hex(read_file(k, path));
+      files[key] = file_value(read_file(k, path));
     }
   }
 }

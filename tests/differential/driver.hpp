@@ -226,6 +226,7 @@ class SyscallNormalizer {
   std::optional<std::string> line(const trace::SyscallEvent& e);
   std::optional<std::string> path_line(const trace::SyscallEvent& e);
   std::optional<std::string> memory_line(const trace::SyscallEvent& e);
+  void listdir_lines(const trace::SyscallEvent& e, std::vector<std::string>& lines) const;
 
   std::string wdir_;
   // nullopt: a file outside the work dir; kPipe: a pipe end (named fdN when N >= 100).

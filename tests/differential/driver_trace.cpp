@@ -142,9 +142,34 @@ std::vector<std::string> SyscallNormalizer::normalize(
     const std::vector<trace::SyscallEvent>& events) {
   std::vector<std::string> lines;
   for (const auto& e : events) {
-    if (auto text = line(e)) lines.push_back(std::move(*text));
+    if (e.call == "getdents64" && e.fd < 0) {
+      listdir_lines(e, lines);
+    } else if (auto text = line(e)) {
+      lines.push_back(std::move(*text));
+    }
   }
   return lines;
+}
+
+// Kernel::listdir (a getdents64 event naming a path) as the calls of os.listdir under strace:
+// glibc's opendir, readdir's getdents64 until it returns 0, closedir. (A directory whose
+// records pass one buffer would take more getdents64 calls; no script makes one.)
+void SyscallNormalizer::listdir_lines(const trace::SyscallEvent& e,
+                                      std::vector<std::string>& lines) const {
+  auto path = relative(e.path);
+  if (!path) return;
+  const std::string open = "openat " + *path + " " +
+                           canon_open_flags("O_RDONLY|O_NONBLOCK|O_DIRECTORY|O_CLOEXEC") + " = ";
+  if (e.error != os::Errno::none) {
+    lines.push_back(open + result_text(e));
+    return;
+  }
+  const std::string getdents = "getdents64 " + *path + " " + std::to_string(e.size.value_or(0));
+  lines.push_back(open + "ok");
+  lines.push_back("fstat " + *path + " = 0");
+  lines.push_back(getdents + " = " + std::to_string(e.result));
+  lines.push_back(getdents + " = 0");
+  lines.push_back("close " + *path + " = 0");
 }
 
 // Calls that name files by path (relative to the cwd or to a directory descriptor).
@@ -165,6 +190,15 @@ std::optional<std::string> SyscallNormalizer::path_line(const trace::SyscallEven
   if (call == "rename") {
     auto a = relative(e.path), b = relative(e.path2);
     if (!a && !b) return std::nullopt;
+    if (ok && a && b) {
+      // strace names a descriptor by its file's current path: what was open under `a` is
+      // now under `b`.
+      for (auto& [fd, name] : fds_) {
+        if (name && (*name == *a || name->starts_with(*a + "/"))) {
+          *name = *b + name->substr(a->size());
+        }
+      }
+    }
     return "rename " + a.value_or("None") + " " + b.value_or("None") + " = " + result_text(e);
   }
   auto path = relative_at(e.fd, e.path);
@@ -216,7 +250,7 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
   const bool ok = e.error == os::Errno::none;
   if (call == "openat" || call == "rename" || call == "unlink" || call == "unlinkat" ||
       call == "mkdir" || call == "rmdir" || call == "chmod" || call == "fchmodat" ||
-      (call == "newfstatat" && !e.path.empty())) {
+      (call == "newfstatat" && !has_flag(e.flags, "AT_EMPTY_PATH"))) {
     return path_line(e);
   }
   if (call == "msync" || call == "munmap" || call == "mremap" || call == "madvise") {
@@ -257,7 +291,6 @@ std::optional<std::string> SyscallNormalizer::line(const trace::SyscallEvent& e)
   if (call == "read" || call == "write" || call == "readv" || call == "writev" ||
       call == "getdents64") {
     // readv/writev: strace shows the iovec count here, which the event does not keep.
-    // getdents64 by path (Kernel::listdir, no descriptor) names nothing and is not listed.
     text = prefix + std::to_string(e.size.value_or(0)) + " = " + result_text(e);
   } else if (call == "pread64" || call == "pwrite64") {
     text = prefix + std::to_string(e.size.value_or(0)) + " @" +

@@ -88,8 +88,12 @@ def _unescape(s):
 
 
 def _offset_arg(a):
-    """sendfile's and copy_file_range's offset argument: `[0] => [150000]` -> `@0`, NULL."""
-    return "@" + a[1:a.index("]")] if a.startswith("[") else a
+    """sendfile's and copy_file_range's offset argument: `[0] => [150000]` -> `@0`, NULL.
+    strace prints the loff_t unsigned (`[18446744073709551615]`); it is signed: `@-1`."""
+    if not a.startswith("["):
+        return a
+    v = int(a[1:a.index("]")])
+    return f"@{v - (1 << 64) if v >= 1 << 63 else v}"
 
 
 def split_call(line):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Unit tests of the strace normalizer on lines captured from strace 6.1 here.
-Run: python3 -m unittest tests/differential/test_stracenorm.py"""
+Run: python3 tests/differential/test_stracenorm.py (ctest: stracenorm)"""
 
 import os
 import sys
@@ -198,6 +198,14 @@ class NormalizerTest(unittest.TestCase):
     def test_lib_trace(self):
         got = stracenorm.Normalizer(W).parse(LIB_TRACE.splitlines())
         self.assertEqual(got, LIB_EXPECTED)
+
+    def test_copy_offsets(self):
+        # strace prints sendfile's loff_t unsigned; the C++ normalizer prints it signed.
+        n = stracenorm.Normalizer(W)
+        line = ('100 sendfile(4</tmp/w/0/sink>, 3</tmp/w/0/d>, [18446744073709551615], 10) '
+                '= -1 EINVAL (Invalid argument)')
+        mark = '100 newfstatat(AT_FDCWD</tmp/w/0>, "/bl-step/0/0", 0x7ffd00ed4470, 0) = -1 ENOENT'
+        self.assertEqual(n.parse([mark, line])[(0, 0)], ["sendfile sink d @-1 10 = -EINVAL"])
 
     def test_canon(self):
         c = stracenorm.canon_sys_line
