@@ -435,7 +435,6 @@ MemoryView MemoryView::slice(std::int64_t start, std::int64_t stop) const {
 Subscripted MemoryView::getitem(const Key& key) const {
   check_released();
   const auto ndim = static_cast<std::int64_t>(shape_.size());
-  const auto nparts = static_cast<std::int64_t>(key.parts.size());
   if (ndim == 0) {
     if (key.tuple && key.parts.empty()) return item_at(offset_);
     if (!key.tuple && std::holds_alternative<Ellipsis>(key.parts[0])) return Itself{};
@@ -451,24 +450,30 @@ Subscripted MemoryView::getitem(const Key& key) const {
     throw TypeError("memoryview: invalid slice key");
   }
   if (std::all_of(key.parts.begin(), key.parts.end(), is_int)) {
-    if (nparts < ndim) throw NotImplementedError("sub-views are not implemented");
-    if (nparts > ndim)
-      throw TypeError("cannot index " + std::to_string(ndim) + "-dimension view with " +
-                      std::to_string(nparts) + "-element tuple");
-    std::int64_t offset = offset_;
-    for (int d = 0; d < ndim; ++d) offset = offset_of(d, std::get<std::int64_t>(key.parts[static_cast<std::size_t>(d)]), offset);
-    return item_at(offset);
+    return item_at(offset_of_indices(key));
   }
   if (std::all_of(key.parts.begin(), key.parts.end(), is_slice))
     throw NotImplementedError("multi-dimensional slicing is not implemented");
   throw TypeError("memoryview: invalid slice key");
 }
 
+std::int64_t MemoryView::offset_of_indices(const Key& key) const {
+  const auto ndim = static_cast<std::int64_t>(shape_.size());
+  const auto nparts = static_cast<std::int64_t>(key.parts.size());
+  if (nparts < ndim) throw NotImplementedError("sub-views are not implemented");
+  if (nparts > ndim)
+    throw TypeError("cannot index " + std::to_string(ndim) + "-dimension view with " +
+                    std::to_string(nparts) + "-element tuple");
+  std::int64_t offset = offset_;
+  for (int d = 0; d < ndim; ++d)
+    offset = offset_of(d, std::get<std::int64_t>(key.parts[static_cast<std::size_t>(d)]), offset);
+  return offset;
+}
+
 void MemoryView::setitem(const Key& key, const Value& value) {
   check_released();
   if (readonly_) throw TypeError("cannot modify read-only memory");
   const auto ndim = static_cast<std::int64_t>(shape_.size());
-  const auto nparts = static_cast<std::int64_t>(key.parts.size());
   auto pack_at = [&](std::int64_t offset) {
     pack_item(format_, value, MutableByteSpan(base() + offset, format_.itemsize));
   };
@@ -491,13 +496,7 @@ void MemoryView::setitem(const Key& key, const Value& value) {
     throw TypeError("memoryview: invalid slice key");
   }
   if (std::all_of(key.parts.begin(), key.parts.end(), is_int)) {
-    if (nparts < ndim) throw NotImplementedError("sub-views are not implemented");
-    if (nparts > ndim)
-      throw TypeError("cannot index " + std::to_string(ndim) + "-dimension view with " +
-                      std::to_string(nparts) + "-element tuple");
-    std::int64_t offset = offset_;
-    for (int d = 0; d < ndim; ++d) offset = offset_of(d, std::get<std::int64_t>(key.parts[static_cast<std::size_t>(d)]), offset);
-    return pack_at(offset);
+    return pack_at(offset_of_indices(key));
   }
   if (std::all_of(key.parts.begin(), key.parts.end(), is_slice))
     throw NotImplementedError("memoryview slice assignments are currently restricted to ndim = 1");

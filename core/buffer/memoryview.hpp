@@ -166,6 +166,8 @@ class MemoryView {
   std::byte* base() const;  // the storage's first byte
   MutableByteSpan contiguous_bytes() const;
   std::int64_t offset_of(int dim, std::int64_t index, std::int64_t offset) const;
+  // The offset of m[i, j, ...]: a tuple of ints, one per dimension.
+  std::int64_t offset_of_indices(const Key& key) const;
   Item item_at(std::int64_t offset) const;
   MemoryView sliced(const Slice& s) const;
   // Byte offsets of every item, in C (or Fortran) order.
