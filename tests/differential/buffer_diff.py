@@ -29,10 +29,10 @@ import os
 import pickle
 import random
 import struct
-import subprocess
 import sys
-import tempfile
 import time
+
+import caserun
 
 FORMATS = list("cbBhHiIlLqQnNfd?P")
 BAD_FORMATS = ["e", "<i", "BB", "", "x", "=B", "@", "2B", "@@B"]
@@ -511,18 +511,13 @@ def run_cpython(case):
 
 # ---------------------------------------------------------------------------------- main
 
-def parse_range(text):
-    start, count = text.split(":")
-    return int(start), int(count)
-
-
 def main():
     if os.environ.get("PYTHONHASHSEED") != "0":
         os.execve(sys.executable, [sys.executable] + sys.argv,
                   dict(os.environ, PYTHONHASHSEED="0"))
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--driver", required=True)
-    p.add_argument("--seeds", default="0:20000", type=parse_range)
+    p.add_argument("--seeds", default="0:20000", type=caserun.parse_range)
     p.add_argument("--show", type=int, default=10)
     p.add_argument("--keep", help="directory for the case and result files")
     args = p.parse_args()
@@ -534,21 +529,7 @@ def main():
     expected = [json.loads(json.dumps(run_cpython(c))) for c in cases]
     python_seconds = time.time() - started
 
-    workdir = args.keep or tempfile.mkdtemp(prefix="buffer-diff-")
-    os.makedirs(workdir, exist_ok=True)
-    cases_path = os.path.join(workdir, "cases.jsonl")
-    results_path = os.path.join(workdir, "results.jsonl")
-    with open(cases_path, "w", encoding="utf-8") as f:
-        for c in cases:
-            f.write(json.dumps(c, ensure_ascii=True) + "\n")
-    driver_started = time.time()
-    subprocess.run([args.driver, cases_path, results_path], check=True)
-    driver_seconds = time.time() - driver_started
-    with open(results_path, encoding="utf-8") as f:
-        got = [json.loads(line)["results"] for line in f]
-    if len(got) != len(cases):
-        print(f"driver wrote {len(got)} results for {len(cases)} cases")
-        return 1
+    got, driver_seconds = caserun.run_driver(args.driver, cases, args.keep, "buffer-diff-")
 
     divergent = 0
     ops = 0
@@ -575,10 +556,6 @@ def main():
     print("ops (raised): " + ", ".join(f"{k}={v} ({raised[k]})" for k, v in sorted(per_op.items())))
     print(f"timing: cpython {python_seconds:.1f} s, bufferlab {driver_seconds:.1f} s")
     print(f"buffer-differential: {len(cases)} cases, {ops} ops, {divergent} divergent")
-    if not args.keep:
-        for path in (cases_path, results_path):
-            os.remove(path)
-        os.rmdir(workdir)
     return 1 if divergent else 0
 
 

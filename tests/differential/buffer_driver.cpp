@@ -28,14 +28,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "case_main.hpp"
 #include "buffer/float_repr.hpp"
 #include "buffer/memoryview.hpp"
 #include "os/errors.hpp"
@@ -374,21 +373,10 @@ class CaseRunner {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: bl_buffer_driver CASES.jsonl RESULTS.jsonl\n";
-    return 2;
-  }
-  std::ifstream in(argv[1]);
-  std::ofstream out(argv[2]);
-  std::string line;
-  while (std::getline(in, line)) {
-    json c = json::parse(line);
+  return bl::diff::run_case_file(argc, argv, "bl_buffer_driver", [](const json& c) {
     json results = json::array();
-    {
-      CaseRunner runner(c.at("src"));
-      for (const json& op : c.at("ops")) results.push_back(runner.run(op));
-    }
-    out << json{{"results", results}}.dump() << "\n";
-  }
-  return 0;
+    CaseRunner runner(c.at("src"));
+    for (const json& op : c.at("ops")) results.push_back(runner.run(op));
+    return results;
+  });
 }

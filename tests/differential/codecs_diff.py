@@ -26,13 +26,12 @@ import argparse
 import codecs
 import collections
 import json
-import os
 import random
 import struct
-import subprocess
 import sys
-import tempfile
 import time
+
+import caserun
 
 CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
           "utf-32-be", "latin-1", "ascii", "cp1252"]
@@ -461,15 +460,10 @@ def expected_for(case):
 
 # ---------------------------------------------------------------------------------- main
 
-def parse_range(text):
-    start, count = text.split(":")
-    return int(start), int(count)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--driver", required=True)
-    p.add_argument("--seeds", default="0:20000", type=parse_range)
+    p.add_argument("--seeds", default="0:20000", type=caserun.parse_range)
     p.add_argument("--show", type=int, default=10)
     p.add_argument("--keep", help="directory for the case and result files")
     args = p.parse_args()
@@ -480,21 +474,7 @@ def main():
     expected = [expected_for(c) for c in cases]
     python_seconds = time.time() - started
 
-    workdir = args.keep or tempfile.mkdtemp(prefix="codecs-diff-")
-    os.makedirs(workdir, exist_ok=True)
-    cases_path = os.path.join(workdir, "cases.jsonl")
-    results_path = os.path.join(workdir, "results.jsonl")
-    with open(cases_path, "w", encoding="utf-8") as f:
-        for c in cases:
-            f.write(json.dumps(c, ensure_ascii=True) + "\n")
-    driver_started = time.time()
-    subprocess.run([args.driver, cases_path, results_path], check=True)
-    driver_seconds = time.time() - driver_started
-    with open(results_path, encoding="utf-8") as f:
-        got = [json.loads(line)["results"] for line in f]
-    if len(got) != len(cases):
-        print(f"driver wrote {len(got)} results for {len(cases)} cases")
-        return 1
+    got, driver_seconds = caserun.run_driver(args.driver, cases, args.keep, "codecs-diff-")
 
     divergent = 0
     ops = 0
@@ -528,10 +508,6 @@ def main():
           f"; namereplace substituted: {substituted}")
     print(f"timing: cpython {python_seconds:.1f} s, bufferlab {driver_seconds:.1f} s")
     print(f"codecs-differential: {len(cases)} cases, {ops} ops, {divergent} divergent")
-    if not args.keep:
-        for path in (cases_path, results_path):
-            os.remove(path)
-        os.rmdir(workdir)
     return 1 if divergent or missing else 0
 
 

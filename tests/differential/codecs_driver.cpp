@@ -13,12 +13,11 @@
 // ["ereset"]; ["lookup", NAME], ["textdecode", NAME], ["textencode", NAME].
 // TEXT is a list of code points, HEX bytes in hex. A RESULT is {"r": VALUE} or {"exc": TYPE,
 // "msg": MESSAGE} with, for Unicode errors, "start", "end" and "object".
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "case_main.hpp"
 #include "codecs/codec.hpp"
 
 namespace {
@@ -166,19 +165,10 @@ class CaseRunner {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: bl_codecs_driver CASES.jsonl RESULTS.jsonl\n";
-    return 2;
-  }
-  std::ifstream in(argv[1]);
-  std::ofstream out(argv[2]);
-  std::string line;
-  while (std::getline(in, line)) {
-    json c = json::parse(line);
+  return bl::diff::run_case_file(argc, argv, "bl_codecs_driver", [](const json& c) {
     CaseRunner runner(c.value("codec", "utf-8"), c.value("errors", "strict"));
     json results = json::array();
     for (const json& op : c["ops"]) results.push_back(runner.run(op));
-    out << json{{"results", results}}.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
-  }
-  return out ? 0 : 1;
+    return results;
+  });
 }
