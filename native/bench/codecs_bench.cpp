@@ -20,13 +20,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <functional>
-#include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "buffer/bytes.hpp"
 #include "codecs/codec.hpp"
 #include "codecs/utf8_kernels.hpp"
@@ -247,18 +246,7 @@ void report(const std::vector<Case>& cases) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool want_report = false;
-  std::vector<char*> args = {argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--report") == 0)
-      want_report = true;
-    else
-      args.push_back(argv[i]);
-  }
-  int count = static_cast<int>(args.size());
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
-  try {
+  return bl::bench::bench_main("bl_bench_codecs", argc, argv, [](bool want_report) {
     const std::vector<bench::TextSample> samples = bench::text_samples(kTextBytes);
     const std::vector<Case> cases = cases_of(samples);
     if (want_report) {
@@ -268,13 +256,5 @@ int main(int argc, char** argv) {
       register_cases(cases);
       benchmark::RunSpecifiedBenchmarks();
     }
-  } catch (const bl::Exception& error) {
-    std::cerr << "bl_bench_codecs: " << error.type_name() << ": " << error.what() << "\n";
-    return 1;
-  } catch (const std::exception& error) {
-    std::cerr << "bl_bench_codecs: " << error.what() << "\n";
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+  });
 }

@@ -34,11 +34,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -47,6 +45,7 @@
 #include <vector>
 
 #include "bench_files.hpp"
+#include "bench_main.hpp"
 #include "lib/shutil.hpp"
 #include "os/posix_kernel.hpp"
 #include "report.hpp"
@@ -375,18 +374,7 @@ void report(const std::vector<std::pair<std::string, CopyOnce>>& copies) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool want_report = false;
-  std::vector<char*> args = {argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--report") == 0)
-      want_report = true;
-    else
-      args.push_back(argv[i]);
-  }
-  int count = static_cast<int>(args.size());
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
-  try {
+  return bl::bench::bench_main("bl_bench_copy", argc, argv, [](bool want_report) {
     const auto copies = in_process_copies();
     if (want_report) {
       report(copies);
@@ -395,13 +383,5 @@ int main(int argc, char** argv) {
       benchmark::RunSpecifiedBenchmarks();
       g_files.reset();
     }
-  } catch (const bl::Exception& error) {
-    std::cerr << "bl_bench_copy: " << error.type_name() << ": " << error.what() << "\n";
-    return 1;
-  } catch (const std::exception& error) {
-    std::cerr << "bl_bench_copy: " << error.what() << "\n";
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+  });
 }
