@@ -408,6 +408,14 @@ def file_value(data):
     return f"{len(data)} bytes, crc32 {zlib.crc32(data):08x}, starts {data[:32].hex()}"
 
 
+def file_content(value):
+    """A `files` value: hex, or {"repeat": hex, "size": n}, the pattern repeated to n bytes."""
+    if isinstance(value, str):
+        return bytes.fromhex(value)
+    pattern, size = bytes.fromhex(value["repeat"]), value["size"]
+    return (pattern * (size // len(pattern) + 1))[:size] if size else b""
+
+
 def collect_files(wdir):
     files = {}
     for root, dirs, names in os.walk(wdir):
@@ -474,7 +482,7 @@ def run_script(si, script, workroot, emit, tag=False):
             os.makedirs(d, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            data = bytes.fromhex(hexdata)
+            data = file_content(hexdata)
             while data:
                 data = data[os.write(fd, data):]
         finally:

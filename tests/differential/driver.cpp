@@ -5,6 +5,7 @@
 // work directory: WORKROOT/<n> on the real file system (posix), or /home/learner/w in a fresh
 // SimKernel (sim). Its files are created, and read back at the end, without tracing; every
 // step runs on a TracingKernel whose calls on work-directory files become the step's "sys".
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -100,13 +101,19 @@ std::vector<std::byte> read_file(os::Kernel& k, const std::string& path) {
 // (FORMAT.md, `files`), as cpython_driver.py's file_value.
 constexpr std::size_t kBigFile = 1 << 18;
 
-// CRC-32 (ISO-HDLC, as zlib.crc32), bitwise: only big files at the end of a script need it.
+// CRC-32 (ISO-HDLC, as zlib.crc32), a byte at a time through a table.
 std::uint32_t crc32(buffer::ByteSpan data) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int bit = 0; bit < 8; ++bit) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+      t[i] = c;
+    }
+    return t;
+  }();
   std::uint32_t crc = 0xffffffffu;
-  for (std::byte b : data) {
-    crc ^= std::to_integer<std::uint32_t>(b);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
+  for (std::byte b : data) crc = (crc >> 8) ^ table[(crc ^ std::to_integer<std::uint32_t>(b)) & 0xffu];
   return ~crc;
 }
 
@@ -116,6 +123,16 @@ std::string file_value(const std::vector<std::byte>& data) {
   std::snprintf(crc, sizeof crc, "%08x", crc32(data));
   return std::to_string(data.size()) + " bytes, crc32 " + crc + ", starts " +
          to_hex(buffer::ByteSpan(data.data(), 32));
+}
+
+// A `files` value: hex, or {"repeat": hex, "size": n}, the pattern repeated to n bytes.
+std::vector<std::byte> file_content(const json& value) {
+  if (value.is_string()) return from_hex(value.get<std::string>());
+  const std::vector<std::byte> pattern = from_hex(value.at("repeat").get<std::string>());
+  std::vector<std::byte> data(value.at("size").get<std::size_t>());
+  if (pattern.empty() && !data.empty()) throw DriverError("driver: empty repeat pattern");
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = pattern[i % pattern.size()];
+  return data;
 }
 
 // collect_files(): every regular file under dir, by relative path, content as file_value.
@@ -222,7 +239,7 @@ class Runner {
       }
       if (auto slash = path.rfind('/'); slash != std::string::npos)
         make_dirs(inner, path.substr(0, slash));
-      write_file(inner, path, from_hex(hex.get<std::string>()));
+      write_file(inner, path, file_content(hex));
     }
 
     trace::Recorder recorder;

@@ -43,8 +43,9 @@ def relative_inside(p):
 
 
 class Gen:
-    def __init__(self, rnd):
+    def __init__(self, rnd, sizes):
         self.rnd = rnd
+        self.sizes = sizes  # the files' sizes at the start
         self.fds = []  # names of descriptors bound with "as"
         self.streams = 0
         self.sink = False  # whether sendfile's output descriptor is open
@@ -94,6 +95,8 @@ class Gen:
             dst_name = "out"  # appending to the file being read never reaches its end
         dst = self.stream(dst_mode, dst_name)
         length = rnd.choice((None, 0, -1, -7, 1, 7, 4096, 65536, 100000))
+        if length in (1, 7) and self.sizes.get(src_name, 0) > 5000:
+            length *= 1000  # a byte at a time shows nothing more on 150 KB than on 5 KB
         args = [{"h": src}, {"h": dst}] + ([] if length is None else [length])
         self.add({"op": "shutil", "fn": "copyfileobj", "args": args})
         for h in rnd.sample((src, dst), 2):
@@ -196,13 +199,17 @@ def generate(seed):
     """The script of `seed` (name "lib-oslib-<seed>")."""
     rnd = random.Random(seed)
     files = {"d/": ""}
+    sizes = {}
     for name in FILES:
         if rnd.random() < 0.85:
             size = rnd.choice(SIZES)
-            if rnd.random() < 0.02:
-                size = (8 << 20) + rnd.randrange(1, 5000)  # past the first sendfile block
-            files[name] = content(rnd, size).hex()
-    g = Gen(rnd)
+            if rnd.random() < 0.02:  # past the first sendfile block: a repeated pattern
+                size = (8 << 20) + rnd.randrange(1, 5000)
+                files[name] = {"repeat": content(rnd, 61).hex(), "size": size}
+            else:
+                files[name] = content(rnd, size).hex()
+            sizes[name] = size
+    g = Gen(rnd, sizes)
     weights = ((g.shutil, 4), (g.osfd, 4), (g.osname, 2), (g.path, 3))
     makers = [fn for fn, w in weights for _ in range(w)]
     for _ in range(rnd.randrange(5, 25)):
