@@ -37,6 +37,15 @@ void fill_private_page(std::byte* memory, const sim::Inode* file, std::int64_t a
 // Stores through shared writable maps reach the page cache (and make pages dirty) the way the
 // MMU's dirty bits do: here, by comparing the map with the cache page by page at each call.
 void SimKernel::pull_mapped_stores() {
+  // A map's stores are the bytes where it differs from the cache as the last call left it
+  // (push_cache_to_mappings made them equal). All maps are compared before any store is
+  // applied: a map that stored nothing to a byte must not undo another map's store there.
+  struct Store {
+    sim::Inode* node;
+    std::int64_t at;
+    std::span<const std::byte> bytes;
+  };
+  std::vector<Store> stores;
   for (auto& [addr, map] : mappings_) {
     if (!map->shared_file() || !(map->prot & PROT::WRITE)) continue;
     sim::Inode& node = *map->inode;
@@ -44,13 +53,22 @@ void SimKernel::pull_mapped_stores() {
     auto end = std::min<std::int64_t>(map->offset + static_cast<std::int64_t>(map->length), size);
     for (std::int64_t page = map->offset; page < end; page += PAGESIZE) {
       if (!map->pages[static_cast<std::size_t>((page - map->offset) / PAGESIZE)]) continue;
-      auto n = static_cast<std::size_t>(std::min<std::int64_t>(PAGESIZE, end - page));
+      auto n = std::min<std::int64_t>(PAGESIZE, end - page);
       const std::byte* mapped = map->memory + (page - map->offset);
-      if (std::memcmp(mapped, node.data.data() + page, n) != 0) {
-        (void)fs_.write_at(node, page, {mapped, n}, clock_now());
+      const std::byte* cached = node.data.data() + page;
+      for (std::int64_t i = 0; i < n;) {  // each run of changed bytes
+        if (mapped[i] == cached[i]) {
+          ++i;
+          continue;
+        }
+        std::int64_t j = i;
+        while (j < n && mapped[j] != cached[j]) ++j;
+        stores.push_back({&node, page + i, {mapped + i, static_cast<std::size_t>(j - i)}});
+        i = j;
       }
     }
   }
+  for (const Store& s : stores) (void)fs_.write_at(*s.node, s.at, s.bytes, clock_now());
 }
 
 void SimKernel::push_cache_to_mappings() {
