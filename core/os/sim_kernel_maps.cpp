@@ -56,6 +56,7 @@ void SimKernel::pull_mapped_stores() {
       auto n = std::min<std::int64_t>(PAGESIZE, end - page);
       const std::byte* mapped = map->memory + (page - map->offset);
       const std::byte* cached = node.data.data() + page;
+      if (std::memcmp(mapped, cached, static_cast<std::size_t>(n)) == 0) continue;
       for (std::int64_t i = 0; i < n;) {  // each run of changed bytes
         if (mapped[i] == cached[i]) {
           ++i;
