@@ -114,6 +114,9 @@ class Str {
   WideText wide_text_;      // when wide_
 };
 
+// Appends the UTF-8 form of code point `c` (surrogates too, as 3-byte sequences).
+void append_utf8(std::string& out, char32_t c);
+
 // Whether Python's str.isprintable() holds for the code point (the rule repr() escapes by).
 bool is_printable(char32_t c);
 

@@ -66,24 +66,6 @@ Decoded decode_utf8(std::string_view s, std::size_t p) {
   return {cp, len};
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 // Source bytes as CPython shows them in SyntaxError.text: newlines translated to "\n" and
 // undecodable bytes replaced by U+FFFD.
 std::string shown_text(std::string_view bytes) {
@@ -97,7 +79,7 @@ std::string shown_text(std::string_view bytes) {
     }
     const Decoded d = decode_utf8(bytes, i);
     if (d.len == 0) {
-      append_utf8(out, 0xFFFD);
+      codecs::append_utf8(out, 0xFFFD);
       ++i;
     } else {
       out.append(bytes.substr(i, d.len));
@@ -437,7 +419,7 @@ void Lexer::verify_name(std::size_t start, std::size_t end) {
       std::string msg;
       if (codecs::is_printable(d.cp)) {
         msg = "invalid character '";
-        append_utf8(msg, d.cp);
+        codecs::append_utf8(msg, d.cp);
         msg += "' (U+" + hex4(d.cp) + ")";
       } else {
         msg = "invalid non-printable character U+" + hex4(d.cp);
