@@ -21,7 +21,6 @@ Prints the first --show diverging cases, counts per op, and one summary line
 and exits with status 1 if anything diverged.
 """
 
-import argparse
 import array
 import collections
 import json
@@ -515,12 +514,7 @@ def main():
     if os.environ.get("PYTHONHASHSEED") != "0":
         os.execve(sys.executable, [sys.executable] + sys.argv,
                   dict(os.environ, PYTHONHASHSEED="0"))
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--driver", required=True)
-    p.add_argument("--seeds", default="0:20000", type=caserun.parse_range)
-    p.add_argument("--show", type=int, default=10)
-    p.add_argument("--keep", help="directory for the case and result files")
-    args = p.parse_args()
+    args = caserun.arguments(__doc__)
 
     started = time.time()
     start, count = args.seeds

@@ -1,7 +1,8 @@
-"""What codecs_diff.py and buffer_diff.py share: their --seeds argument, and the round trip
-through a driver that reads one JSON case per line and writes one {"results": [...]} line per
-case."""
+"""What codecs_diff.py, buffer_diff.py and tokenize_diff.py share: their command line, and the
+round trip through a driver that reads one JSON case per line and writes one
+{"results": [...]} line per case."""
 
+import argparse
 import json
 import os
 import subprocess
@@ -13,6 +14,18 @@ def parse_range(text):
     """"START:COUNT" -> (start, count)."""
     start, count = text.split(":")
     return int(start), int(count)
+
+
+def arguments(doc):
+    """The command line every such script takes: --driver, --seeds START:COUNT (default
+    0:20000), --show (divergences printed, 10), --keep DIR (keep the case and result files).
+    `doc` is the script's docstring; its first paragraph is the help text."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--driver", required=True)
+    p.add_argument("--seeds", default="0:20000", type=parse_range)
+    p.add_argument("--show", type=int, default=10)
+    p.add_argument("--keep", help="directory for the case and result files")
+    return p.parse_args()
 
 
 def run_driver(driver, cases, keep=None, prefix="diff-"):

@@ -22,7 +22,6 @@ CPython output holds a \\N{...} escape is run with 'backslashreplace' instead (c
 "namereplace substituted").
 """
 
-import argparse
 import codecs
 import collections
 import json
@@ -461,12 +460,7 @@ def expected_for(case):
 # ---------------------------------------------------------------------------------- main
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--driver", required=True)
-    p.add_argument("--seeds", default="0:20000", type=caserun.parse_range)
-    p.add_argument("--show", type=int, default=10)
-    p.add_argument("--keep", help="directory for the case and result files")
-    args = p.parse_args()
+    args = caserun.arguments(__doc__)
 
     started = time.time()
     start, count = args.seeds

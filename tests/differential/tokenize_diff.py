@@ -40,7 +40,6 @@ divergences and one summary line
 (ops = tokens compared) and exits with status 1 if anything diverged.
 """
 
-import argparse
 import io
 import json
 import random
@@ -329,12 +328,7 @@ def matches(kind, want, parser_error, have):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--driver", required=True)
-    p.add_argument("--seeds", default="0:20000", type=caserun.parse_range)
-    p.add_argument("--show", type=int, default=10)
-    p.add_argument("--keep", help="directory for the case and result files")
-    args = p.parse_args()
+    args = caserun.arguments(__doc__)
 
     started = time.time()
     start, count = args.seeds
